@@ -1,0 +1,30 @@
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from crossline.core.permissions import public, requires
+
+
+@requires()
+def home(request):
+    return render(request, "core/home.html", {"user": request.user})
+
+
+@public
+def healthz(request):
+    """For load balancers: answers only whether the service and its database respond."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def forbidden(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from crossline.accounts.admin_site import mfa_protect_admin
+from crossline.core.permissions import requires
+
+mfa_protect_admin(admin.site)
+
+urlpatterns = [
+    path("", include("crossline.core.urls")),
+    path("account/", include("crossline.accounts.urls")),
+    path("organisation/", include("crossline.organisations.urls")),
+    path("audit/", include("crossline.audit.urls")),
+    path("geography/", include("crossline.reference.urls")),
+    path("api/v1/schema", requires()(SpectacularAPIView.as_view()), name="api-schema"),
+    # Not at /admin/ (AC-06): the path is set per deployment.
+    path(settings.CROSSLINE_ADMIN_PATH, admin.site.urls),
+]
+
+handler403 = "crossline.core.views.forbidden"
+handler404 = "crossline.core.views.not_found"
+handler500 = "crossline.core.views.server_error"
