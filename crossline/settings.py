@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "crossline.organisations",
     "crossline.accounts",
     "crossline.audit",
+    "crossline.demo",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "National county lines intelligence platform: machine-client API.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # --- Background work (django-tasks, database backend; `crossline db_worker`) --------------------
@@ -295,3 +297,5 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+# The address people use to reach the service (for links in e-mails).
+CROSSLINE_BASE_URL = env_str("CROSSLINE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

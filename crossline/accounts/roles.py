@@ -85,14 +85,32 @@ KIND_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+_ADMIN_ROLES = (Role.ORGANISATION_ADMIN, Role.AUDITOR)
+_PARTNER_ROLES = (Role.SAFEGUARDING_OFFICER, Role.PARTNER_VIEWER, *_ADMIN_ROLES)
+
+# The roles an organisation of each kind may give its people.
+KIND_ROLES: dict[str, tuple[str, ...]] = {
+    K.POLICE_FORCE: (Role.SUBMITTER, Role.ANALYST, Role.SAFEGUARDING_OFFICER, *_ADMIN_ROLES),
+    K.ROCU: (Role.SUBMITTER, Role.ANALYST, Role.COORDINATOR, *_ADMIN_ROLES),
+    K.NATIONAL_CENTRE: (Role.ANALYST, Role.COORDINATOR, *_ADMIN_ROLES),
+    K.LOCAL_AUTHORITY: _PARTNER_ROLES,
+    K.NHS_BODY: _PARTNER_ROLES,
+    K.EDUCATION: _PARTNER_ROLES,
+    K.YOUTH_JUSTICE: _PARTNER_ROLES,
+    K.VIOLENCE_REDUCTION_UNIT: (Role.PARTNER_VIEWER, Role.OVERSIGHT_VIEWER, *_ADMIN_ROLES),
+    K.PCC_OFFICE: (Role.OVERSIGHT_VIEWER, Role.ORGANISATION_ADMIN),
+}
+
+
 def roles_allowed_for(kind: str) -> list[str]:
-    """Roles worth offering to an organisation of this kind (those that would grant something)."""
-    allowed = KIND_PERMISSIONS.get(kind, frozenset())
-    return [role for role in Role if ROLE_PERMISSIONS[role] & allowed]
+    return list(KIND_ROLES.get(kind, ()))
 
 
 def permissions_for(*, roles, kind: str) -> frozenset[str]:
+    """A role counts only where the organisation's kind may hold it, and then only for what the kind allows."""
+    allowed_roles = KIND_ROLES.get(kind, ())
     granted: set[str] = set()
     for role in roles:
-        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+        if role in allowed_roles:
+            granted |= ROLE_PERMISSIONS.get(role, frozenset())
     return frozenset(granted & KIND_PERMISSIONS.get(kind, frozenset()))

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from crossline.demo import services
+
+
+class Command(BaseCommand):
+    help = "Demonstration data: `demo load` creates the demo cast; `demo mfa-code` prints the current code."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("load", help="Create demo organisations and users (not in production).")
+        sub.add_parser("mfa-code", help="Print the demo users' current authenticator code.")
+
+    def handle(self, *args, action, **options):
+        if action == "mfa-code":
+            self.stdout.write(services.demo_mfa_code())
+            return
+        users = services.demo_users_load()
+        self.stdout.write(f"Demo users ready: {len(users)}")

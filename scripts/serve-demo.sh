@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Starts the background worker and the web service for the demonstration, and says how to sign in.
+set -euo pipefail
+: "${BIN:=.venv/bin}" "${HOST:=127.0.0.1}" "${PORT:=8000}"
+export CROSSLINE_DEMO=1 CROSSLINE_BASE_URL="http://$HOST:$PORT"
+
+"$BIN/crossline" db_worker --interval 2 >"${CROSSLINE_VAR_DIR:-var}/worker.log" 2>&1 &
+worker=$!
+web=""
+trap 'kill $worker $web 2>/dev/null || true' EXIT INT TERM
+
+key=$("$BIN/python" -c 'from crossline.demo.services import DEMO_TOTP_KEY_BASE32 as k; print(k)')
+cat <<MSG
+
+  Crossline is running at  http://$HOST:$PORT/
+
+  Sign in as any of these demo users (password: crossline demo password 2026):
+    analyst@westyorkshire.demo      force intelligence analyst, West Yorkshire Police
+    submitter@westyorkshire.demo    submits West Yorkshire's national returns
+    admin@westyorkshire.demo        organisation admin, West Yorkshire Police
+    auditor@westyorkshire.demo      professional standards: searches the audit trail
+    analyst@northyorkshire.demo     analyst and submitter, North Yorkshire Police
+    analyst@merseyside.demo         analyst and submitter, Merseyside Police
+    coordinator@nclcc.demo          national co-ordinator, NCA National County Lines Co-ordination Centre
+    coordinator@yhrocu.demo         regional co-ordinator, Yorkshire and the Humber ROCU
+    safeguarding@leeds.demo         children's services, Leeds City Council
+    safeguarding@nhs.demo           NHS safeguarding lead
+    pcc@westyorkshire.demo          Police and Crime Commissioner's office (figures only)
+
+  Security code: every demo user shares one authenticator key, $key
+    add it to an authenticator app, or get the current code with:
+    $BIN/crossline demo mfa-code
+
+  Background worker log: ${CROSSLINE_VAR_DIR:-var}/worker.log. Stop with Ctrl+C.
+
+MSG
+"$BIN/gunicorn" crossline.wsgi --bind "$HOST:$PORT" --workers 2 --threads 4 --log-level warning &
+web=$!
+wait $web
