@@ -65,6 +65,9 @@ class LocalAuthorityCode(models.Model):
     name = models.CharField(max_length=150)
     current = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="historic_codes")
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
 
 class PostcodeDistrictShare(models.Model):
     """The share of a postcode district's postcodes in one local authority (and so one force area)."""
@@ -80,6 +83,9 @@ class PostcodeDistrictShare(models.Model):
             models.UniqueConstraint(fields=["district", "local_authority"], name="one_share_per_district_la")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.district}: {self.local_authority_id} {self.share}"
+
 
 class Postcode(models.Model):
     """A full postcode from the ONS postcode directory (NSPL/ONSPD), where a deployment loads it."""
@@ -88,3 +94,6 @@ class Postcode(models.Model):
     local_authority = models.ForeignKey(LocalAuthority, null=True, on_delete=models.PROTECT, related_name="+")
     police_force = models.ForeignKey(PoliceForce, null=True, on_delete=models.PROTECT, related_name="+")
     terminated = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.postcode

@@ -1,0 +1,6 @@
+from django import template
+
+from crossline.reference.selectors import format_share
+
+register = template.Library()
+register.filter("share", format_share)
