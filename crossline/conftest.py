@@ -5,12 +5,14 @@ tests use the real 43 forces, regions and councils.
 """
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crossline.accounts.models import RoleGrant, User
 from crossline.accounts.roles import Role
+from crossline.audit.tests.support import audit_trail_erase_for_tests
 from crossline.organisations.models import Organisation, OrganisationKind
 from crossline.organisations.selectors import force_organisation, national_centre
 from crossline.organisations.services import organisation_create, organisations_seed_policing
@@ -27,6 +29,34 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         refdata_load()
         organisations_seed_policing()
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    by_marker = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    return by_marker or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+
+
+@pytest.fixture(autouse=True)
+def _transactional_tests_get_reference_data_and_leave_an_empty_trail(request):
+    """A transactional test commits for real and ends by emptying every table. pytest-django runs
+    these after all others; each one gets the reference data back first, and the append-only
+    audit trail is emptied (as a superuser could) before Django's flush, which the triggers refuse."""
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    if not PoliceForce.objects.exists():
+        refdata_load()
+        organisations_seed_policing()
+    yield
+    audit_trail_erase_for_tests()
 
 
 def make_user(organisation, *roles, username=None, full_name=None, mfa=True, password=PASSWORD) -> User:
