@@ -63,6 +63,7 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CROSSLINE_DEMO = env_bool("CROSSLINE_DEMO", False) and not PRODUCTION
 
 INSTALLED_APPS = [
+    "django.forms",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "crossline.organisations",
     "crossline.accounts",
     "crossline.audit",
+    "crossline.returns",
     "crossline.demo",
 ]
 

@@ -2,15 +2,15 @@
 
 from django.urls import NoReverseMatch, reverse
 
-# (label, url name, permission or None for any verified user). Later apps add their entries here.
+# (label, url name, permission or None for any verified user, what it is for). Later apps add theirs here.
 ITEMS = [
-    ("Home", "core:home", None),
-    ("Returns", "returns:list", "crossline.view_returns"),
-    ("Submit a return", "returns:submit", "crossline.submit_return"),
-    ("Compliance", "returns:compliance", "crossline.view_compliance"),
-    ("Users", "organisations:users", "crossline.manage_users"),
-    ("Audit", "audit:search", "crossline.search_audit"),
-    ("Geography", "reference:areas", None),
+    ("Home", "core:home", None, ""),
+    ("Returns", "returns:list", "crossline.view_returns", "The national returns your force has submitted, and what they hold."),
+    ("Submit a return", "returns:submit", "crossline.submit_return", "Upload this month's national return."),
+    ("Compliance", "returns:compliance", "crossline.view_compliance", "Which returns are on time, late or missing, and how complete they are."),
+    ("Users", "organisations:users", "crossline.manage_users", "Invite people, change their roles, suspend accounts, manage API clients."),
+    ("Audit", "audit:search", "crossline.search_audit", "Search who viewed, exported or changed personal data, and why."),
+    ("Geography", "reference:areas", None, "Police forces, regions, councils, and which force covers a postcode."),
 ]
 
 
@@ -19,13 +19,13 @@ def navigation_for(request):
     if not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
         return []
     items = []
-    for label, name, permission in ITEMS:
+    for label, name, permission, description in ITEMS:
         if permission and not user.has_perm(permission):
             continue
         try:
             url = reverse(name)
         except NoReverseMatch:
             continue  # the app that serves it is not installed yet
-        items.append({"label": label, "url": url, "active": request.path.startswith(url) and url != "/"
-                      or request.path == url})
+        items.append({"label": label, "url": url, "description": description,
+                      "active": (request.path.startswith(url) and url != "/") or request.path == url})
     return items

@@ -1,5 +1,6 @@
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
 from django.shortcuts import render
 
 from crossline.core.permissions import public, requires
@@ -27,4 +28,5 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "errors/500.html", status=500)
+    # No context processors: whatever broke (the database, say) must not break the error page too.
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())
