@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def served(label: str) -> bool:
     """Whether the app behind a navigation label is installed yet (apps arrive one by one)."""
-    name = next(name for item_label, name, _ in ITEMS if item_label == label)
+    name = next(name for item_label, name, *_ in ITEMS if item_label == label)
     try:
         reverse(name)
     except NoReverseMatch:
