@@ -52,6 +52,9 @@ class RoleGrant(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.role}"
+
 
 class BackupCode(models.Model):
     """A one-time MFA backup code, stored only as a password hash (django-otp's static tokens
@@ -60,6 +63,9 @@ class BackupCode(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="backup_codes")
     code_hash = models.CharField(max_length=200)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"backup code of user {self.user_id}"
 
 
 class UserSession(models.Model):
@@ -70,6 +76,9 @@ class UserSession(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     client_ip = models.CharField(max_length=64, blank=True)
 
+    def __str__(self) -> str:
+        return f"session of user {self.user_id}"
+
 
 class Invitation(models.Model):
     """An organisation admin's invitation: the invitee sets a password and enrols MFA with it."""
@@ -79,6 +88,9 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"invitation of user {self.user_id}"
 
     @staticmethod
     def hash_token(token: str) -> str:

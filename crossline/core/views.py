@@ -1,7 +1,7 @@
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError
-from django.template import loader
 from django.shortcuts import render
+from django.template import loader
 
 from crossline.core.permissions import public, requires
 

@@ -19,7 +19,7 @@ from crossline.organisations.models import Organisation, OrganisationKind
 from crossline.organisations.selectors import force_organisation, national_centre
 from crossline.reference.models import LocalAuthority, PoliceForce
 
-DEMO_PASSWORD = "crossline demo password 2026"  # noqa: S105 - published on purpose, demo only
+DEMO_PASSWORD = "crossline demo password 2026"  # noqa: S105  # nosec B105 - published on purpose, demo only
 # One authenticator key for every demo user, so a person trying the demo adds it to an app once.
 DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
 DEMO_TOTP_KEY_BASE32 = base64.b32encode(binascii.unhexlify(DEMO_TOTP_KEY_HEX)).decode()

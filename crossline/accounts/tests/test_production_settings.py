@@ -13,8 +13,8 @@ SNIPPET = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='crossline.se
 def run(env_overrides, code):
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "CROSSLINE_DEMO"}}
     env.update(env_overrides)
-    return subprocess.run([sys.executable, "-c", SNIPPET + code], env=env, capture_output=True, text=True,
-                          timeout=60, check=False)
+    command = [sys.executable, "-c", SNIPPET + code]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)  # noqa: S603
 
 
 def test_production_refuses_to_start_without_a_secret_key():
