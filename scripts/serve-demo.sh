@@ -9,7 +9,7 @@ worker=$!
 web=""
 trap 'kill $worker $web 2>/dev/null || true' EXIT INT TERM
 
-key=$("$BIN/python" -c 'from crossline.demo.services import DEMO_TOTP_KEY_BASE32 as k; print(k)')
+key=$("$BIN/crossline" demo key)
 cat <<MSG
 
   Crossline is running at  http://$HOST:$PORT/

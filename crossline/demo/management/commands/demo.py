@@ -10,8 +10,13 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("load", help="Create demo organisations and users (not in production).")
         sub.add_parser("mfa-code", help="Print the demo users' current authenticator code.")
+        sub.add_parser("key", help="Print the demo users' shared authenticator key (base32).")
 
     def handle(self, *args, action, **options):
+        if action == "key":
+            services.demo_mfa_code()  # refuses outside a demonstration
+            self.stdout.write(services.DEMO_TOTP_KEY_BASE32)
+            return
         if action == "mfa-code":
             self.stdout.write(services.demo_mfa_code())
             return
