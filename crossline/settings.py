@@ -237,7 +237,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Static files (GOV.UK Frontend and MOJ Frontend, built from npm at set-up) --------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static_build"
+# collectstatic's target in production; in development WhiteNoise serves from the finders instead.
+STATIC_ROOT = BASE_DIR / "static_build" if PRODUCTION else None
 STATICFILES_DIRS = [BASE_DIR / "frontend" / "build"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",

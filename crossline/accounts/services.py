@@ -24,6 +24,7 @@ from crossline.accounts.models import (
 from crossline.accounts.roles import MANAGE_MACHINE_CLIENTS, MANAGE_USERS, roles_allowed_for
 from crossline.audit.models import AuditAction
 from crossline.audit.services import audit_record
+from crossline.core.logging import security_log
 from crossline.core.middleware import client_ip
 
 BACKUP_CODE_COUNT = 10
@@ -49,6 +50,16 @@ def sign_in_record(*, request, user: User) -> None:
     )
     audit_record(action=AuditAction.SIGN_IN, object_type="accounts.User", object_refs=_user_ref(user),
                  request=request, actor=user, detail={"step": "password"})
+
+
+@transaction.atomic
+def sign_in_failed_record(*, request, username: str) -> None:
+    """A refused sign-in: to the security log (structured, so a forged line break stays inside its
+    string) and to the audit trail, without saying whether the account exists."""
+    security_log.warning("sign-in refused", extra={"username": username[:150], "client_ip": client_ip(request),
+                                                   "request_id": getattr(request, "request_id", "")})
+    audit_record(action=AuditAction.SIGN_IN_FAILED, object_type="accounts.User", request=request, actor=None,
+                 detail={"username": username[:150]})
 
 
 @transaction.atomic

@@ -1,19 +1,16 @@
-from datetime import datetime
-from functools import wraps
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from crossline.accounts import services
+from crossline.accounts.decorators import step_up_required
 from crossline.accounts.forms import AcceptInvitationForm, EnrolForm, MfaCodeForm, SignInForm
 from crossline.core.permissions import public, requires
 
@@ -28,24 +25,14 @@ def _safe_next(request, default="core:home"):
     return reverse(default)
 
 
-def step_up_required(view):
-    """Bulk export, erasure and MFA changes need a second factor proven in the last 5 minutes (SES-02)."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        verified_at = request.session.get("verified_at")
-        fresh = verified_at and timezone.now() - datetime.fromisoformat(verified_at) <= settings.STEP_UP_MAX_AGE
-        if not fresh:
-            return redirect(f"{reverse('accounts:mfa_challenge')}?step_up=1&next={request.get_full_path()}")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 class SignInView(LoginView):
     form_class = SignInForm
     template_name = "accounts/sign_in.html"
     redirect_authenticated_user = False
+
+    def form_invalid(self, form):
+        services.sign_in_failed_record(request=self.request, username=form.data.get("username", ""))
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)

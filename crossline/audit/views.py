@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from crossline.accounts.decorators import step_up_required
 from crossline.accounts.roles import SEARCH_AUDIT
 from crossline.audit.exports import audit_events_csv
 from crossline.audit.forms import AuditSearchForm, PurposeForm
@@ -79,6 +80,7 @@ def event(request, pk: int):
 
 
 @requires(SEARCH_AUDIT)
+@step_up_required
 def export(request):
     form = _search_form(request)
     if form.is_bound and not form.is_valid():

@@ -64,3 +64,18 @@ def test_new_backup_codes_need_a_recent_second_factor(client, wy_analyst):
     session.save()
     response = client.get(reverse("accounts:backup_codes"))
     assert response.status_code == 302 and "step_up=1" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_exporting_the_audit_trail_needs_a_recent_second_factor(client, wy_auditor):
+    sign_in(client, wy_auditor)
+    assert client.get(reverse("audit:export")).status_code == 200
+    session = client.session
+    session["verified_at"] = "2000-01-01T00:00:00+00:00"
+    session.save()
+    response = client.get(reverse("audit:export") + "?action=view&user=a")
+    assert response.status_code == 302
+    from urllib.parse import parse_qs, urlparse
+
+    query = parse_qs(urlparse(response["Location"]).query)
+    assert query["step_up"] == ["1"] and query["next"] == [reverse("audit:export") + "?action=view&user=a"]

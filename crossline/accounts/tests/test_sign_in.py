@@ -76,3 +76,20 @@ def test_sign_out_ends_the_session_on_the_server(client, wy_analyst, settings):
     assert client.post(reverse("accounts:sign_out")).status_code == 302
     client.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
     assert client.get(reverse("core:home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_refused_sign_in_is_logged_as_json_with_the_username_escaped(client, caplog):
+    import json
+    import logging
+
+    from crossline.core.logging import JsonFormatter
+
+    forged = "mallory\r\n{\"level\": \"INFO\", \"message\": \"sign-in ok\"}"
+    with caplog.at_level(logging.WARNING, logger="crossline.security"):
+        password_step(client, forged, "wrong wrong wrong wrong")
+    line = JsonFormatter().format(caplog.records[-1])
+    assert "\n" not in line and "\r" not in line
+    assert json.loads(line)["username"] == forged
+    assert AuditEvent.objects.filter(action="sign_in_failed").count() == 1
+    assert PASSWORD not in line
