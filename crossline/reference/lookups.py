@@ -274,6 +274,7 @@ def _councils(current: dict[str, LocalAuthority], any_vintage: dict[str, LocalAu
 def refdata_changed() -> None:
     """Forget the in-memory copy of the reference tables (call after loading them)."""
     _tables.cache_clear()
+    _district_verdict.cache_clear()
 
 
 def _lookup(index: _Index, text: str, *, suffixes: tuple[str, ...], prefixes: tuple[str, ...] = ()):
@@ -368,21 +369,27 @@ def district_share_table() -> dict[str, tuple[DistrictShare, ...]]:
 
 
 def _from_district(postcode: str | None, district: str) -> PostcodeLocation:
+    force, authority, confidence, shares = _district_verdict(district)
+    return PostcodeLocation(postcode=postcode, district=district, police_force=force, local_authority=authority,
+                            confidence=confidence, shares=shares)
+
+
+@lru_cache(maxsize=4096)
+def _district_verdict(district: str):
+    """(force, local authority, confidence, shares) for a district, worked out once: a return of
+    500,000 rows names a few hundred districts, and this is on every row's path."""
     shares = district_shares(district)
     if not shares:
-        return PostcodeLocation(postcode=postcode, district=district, police_force=None, local_authority=None,
-                                confidence=Confidence.UNKNOWN)
+        return None, None, Confidence.UNKNOWN, ()
     by_force: dict[PoliceForce, Decimal] = defaultdict(Decimal)
     for share in shares:
         by_force[share.police_force] += share.share
     force, force_share = max(by_force.items(), key=lambda item: item[1])
     if force_share < CLEAR_MAJORITY:
-        return PostcodeLocation(postcode=postcode, district=district, police_force=None, local_authority=None,
-                                confidence=Confidence.AMBIGUOUS, shares=shares)
+        return None, None, Confidence.AMBIGUOUS, shares
     # Shares are sorted largest first, so this is the force's main council in the district.
     authority = next(share.local_authority for share in shares if share.police_force == force)
-    return PostcodeLocation(postcode=postcode, district=district, police_force=force, local_authority=authority,
-                            confidence=Confidence.DISTRICT, shares=shares)
+    return force, authority, Confidence.DISTRICT, shares
 
 
 _INVALID = PostcodeLocation(postcode=None, district=None, police_force=None, local_authority=None,
