@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from crossline.demo import services
@@ -22,3 +25,9 @@ class Command(BaseCommand):
             return
         users = services.demo_users_load()
         self.stdout.write(f"Demo users ready: {len(users)}")
+        from crossline.demo.returns import demo_returns_load
+
+        out_dir = Path(settings.VAR_DIR) / "demo-returns"
+        self.stdout.write("Submitting six months of synthetic national returns from every force...")
+        outcome = demo_returns_load(out_dir=out_dir, progress=self.stdout.write)
+        self.stdout.write("Returns: " + ", ".join(f"{count} {status}" for status, count in sorted(outcome.items())))
