@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "crossline.accounts",
     "crossline.audit",
     "crossline.returns",
+    "crossline.compliance",
     "crossline.demo",
 ]
 

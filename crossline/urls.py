@@ -14,6 +14,7 @@ urlpatterns = [
     path("organisation/", include("crossline.organisations.urls")),
     path("audit/", include("crossline.audit.urls")),
     path("geography/", include("crossline.reference.urls")),
+    path("compliance/", include("crossline.compliance.urls")),
     # The API authenticates machine clients itself (DRF, bearer tokens); sessions play no part.
     path("api/v1/schema", login_not_required(SpectacularAPIView.as_view()),
          name="api-schema"),

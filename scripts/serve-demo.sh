@@ -6,8 +6,11 @@ export CROSSLINE_DEMO=1 CROSSLINE_BASE_URL="http://$HOST:$PORT"
 
 "$BIN/crossline" db_worker --interval 2 >"${CROSSLINE_VAR_DIR:-var}/worker.log" 2>&1 &
 worker=$!
+# Reminders of returns due and overdue (in production: a timer runs `crossline compliance remind`).
+"$BIN/crossline" compliance remind --every 60 >>"${CROSSLINE_VAR_DIR:-var}/reminders.log" 2>&1 &
+reminders=$!
 web=""
-trap 'kill $worker $web 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $reminders $web 2>/dev/null || true' EXIT INT TERM
 
 key=$("$BIN/crossline" demo key)
 cat <<MSG

@@ -8,7 +8,10 @@ from crossline.core.permissions import public, requires
 
 @requires()
 def home(request):
-    return render(request, "core/home.html", {"user": request.user})
+    from crossline.compliance.selectors import notices_unread_count
+
+    return render(request, "core/home.html", {"user": request.user,
+                                              "unread_notices": notices_unread_count(user=request.user)})
 
 
 @public

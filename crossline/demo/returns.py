@@ -2,13 +2,15 @@
 national dataset and submitted through the real service, as each force's records system would."""
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from crossline.accounts.models import MachineClient
+from crossline.compliance.models import ReturnSchedule
+from crossline.compliance.services import return_schedule_set
 from crossline.organisations.models import Organisation, OrganisationKind
 from crossline.returns.models import NationalReturn, Submission
 from crossline.returns.services import return_submit
@@ -40,6 +42,10 @@ def demo_returns_load(*, out_dir: Path, scale: str = "demo", progress=print) -> 
     world = generate_world(seed=DEMO_SEED, scale=scale, as_of=timezone.localdate())
     write_returns(world, out_dir, form="mixed")
     manifest = json.loads((out_dir / "manifest.json").read_text())
+    if not ReturnSchedule.objects.exists():
+        first = min(date.fromisoformat(period["start"]) for period in manifest["periods"])
+        return_schedule_set(effective_from=first, due_working_days=10, changed_by=None,
+                            reason="Demonstration: the national default")
     forces = {org.police_force_id: org for org in Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE)}
     outcome: dict[str, int] = {}
     files = sorted(manifest["files"], key=lambda entry: entry["submitted_at"])
