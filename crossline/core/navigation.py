@@ -30,6 +30,11 @@ def navigation_for(request):
             url = reverse(name)
         except NoReverseMatch:
             continue  # the app that serves it is not installed yet
-        items.append({"label": label, "url": url, "description": description,
-                      "active": (request.path.startswith(url) and url != "/") or request.path == url})
+        items.append({"label": label, "url": url, "description": description, "active": False})
+    # The page belongs to the item whose address is the longest prefix of it ("/returns/submit"
+    # is "Submit a return", not also "Returns").
+    matching = [item for item in items if request.path == item["url"]
+                or (item["url"] != "/" and request.path.startswith(item["url"]))]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return items

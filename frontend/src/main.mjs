@@ -9,3 +9,25 @@ document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 
 initGovukFrontend()
 initMojFrontend()
+
+// Uploading a large return takes a while: show the upload's progress, then that it is being
+// checked. Without JavaScript the form posts as usual and the result page follows.
+for (const form of document.querySelectorAll('form[data-crossline-upload]')) {
+  const status = form.querySelector('[data-crossline-upload-status]')
+  form.addEventListener('submit', (event) => {
+    if (!status || !window.XMLHttpRequest || !window.FormData) return
+    event.preventDefault()
+    status.hidden = false
+    const request = new XMLHttpRequest()
+    request.open('POST', form.action || window.location.href)
+    request.upload.addEventListener('progress', (progress) => {
+      if (progress.lengthComputable) {
+        const percent = Math.round((progress.loaded / progress.total) * 100)
+        status.textContent = percent < 100 ? `Uploading your return: ${percent}%` : 'Checking your return…'
+      }
+    })
+    request.addEventListener('load', () => { window.location.assign(request.responseURL) })
+    request.addEventListener('error', () => { form.submit() })
+    request.send(new FormData(form))
+  })
+}
