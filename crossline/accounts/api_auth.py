@@ -1,6 +1,7 @@
 """Bearer-token authentication for machine clients (DRF)."""
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from crossline.accounts.models import MachineClient
@@ -27,3 +28,14 @@ class MachineClientAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class MachineClientScheme(OpenApiAuthenticationExtension):
+    """The bearer token in the OpenAPI document."""
+
+    target_class = "crossline.accounts.api_auth.MachineClientAuthentication"
+    name = "machineClientToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer",
+                "description": "A machine client's token, issued once by the organisation's admin."}

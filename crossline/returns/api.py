@@ -15,7 +15,6 @@ from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -65,18 +64,6 @@ def _problem_exception_handler(exc, context):
                      "detail": str(detail)}
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
-
-
-class MachineClientScheme(OpenApiAuthenticationExtension):
-    """The bearer token in the OpenAPI document. (It belongs beside MachineClientAuthentication in
-    crossline.accounts.api_auth; it is here until that module declares it.)"""
-
-    target_class = "crossline.accounts.api_auth.MachineClientAuthentication"
-    name = "machineClientToken"
-
-    def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer",
-                "description": "A machine client's token, issued once by the organisation's admin."}
 
 
 class HasAnyPermission(BasePermission):
