@@ -47,7 +47,8 @@ test: install assets browser
 
 # The same suite against PostgreSQL (a fresh database each run). CI runs both.
 test-postgres: install assets browser
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/crossline} $(BIN)/pytest -q --create-db
+	DB_CONN_MAX_AGE=0 DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/crossline} \
+	  $(BIN)/pytest -q --create-db -p no:randomly
 
 lint: install
 	$(BIN)/ruff check crossline benchmarks

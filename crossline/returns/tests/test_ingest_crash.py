@@ -149,8 +149,10 @@ def _wait_for_other_sessions_to_end(timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while True:
+            # Idle connections (a live server's threads keep theirs) hold nothing: count only sessions
+            # still inside a transaction, as the killed ingest's is until the server notices.
             cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                           "AND pid <> pg_backend_pid()")
+                           "AND pid <> pg_backend_pid() AND state IS DISTINCT FROM 'idle'")
             if cursor.fetchone()[0] == 0:
                 return
             assert time.monotonic() < deadline, "the killed ingest's session did not end"
