@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "crossline.returns",
     "crossline.compliance",
     "crossline.demo",
+    "crossline.placements",
 ]
 
 MIDDLEWARE = [

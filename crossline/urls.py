@@ -14,11 +14,13 @@ urlpatterns = [
     path("organisation/", include("crossline.organisations.urls")),
     path("audit/", include("crossline.audit.urls")),
     path("geography/", include("crossline.reference.urls")),
+    path("placements/", include("crossline.placements.urls")),
     path("returns/", include("crossline.returns.urls")),
     path("compliance/", include("crossline.compliance.urls")),
     # The API authenticates machine clients itself (DRF, bearer tokens); sessions play no part.
     path("api/v1/schema", login_not_required(SpectacularAPIView.as_view()),
          name="api-schema"),
+    path("api/v1/placements/", include("crossline.placements.api_urls")),
     path("api/v1/", include("crossline.returns.api_urls")),
     # Not at /admin/ (AC-06): the path is set per deployment.
     path(settings.CROSSLINE_ADMIN_PATH, admin.site.urls),

@@ -9,8 +9,11 @@ worker=$!
 # Reminders of returns due and overdue (in production: a timer runs `crossline compliance remind`).
 "$BIN/crossline" compliance remind --every 60 >>"${CROSSLINE_VAR_DIR:-var}/reminders.log" 2>&1 &
 reminders=$!
+# Placement notifications: delivery from the outbox and escalation of unacknowledged ones.
+"$BIN/crossline" placements work --every 5 >"${CROSSLINE_VAR_DIR:-var}/placements.log" 2>&1 &
+placements=$!
 web=""
-trap 'kill $worker $reminders $web 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $reminders $placements $web 2>/dev/null || true' EXIT INT TERM
 
 key=$("$BIN/crossline" demo key)
 cat <<MSG

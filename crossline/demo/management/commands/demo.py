@@ -25,6 +25,10 @@ class Command(BaseCommand):
             return
         users = services.demo_users_load()
         self.stdout.write(f"Demo users ready: {len(users)}")
+        from crossline.placements.demo import placements_demo_load
+
+        placements_demo_load()
+        self.stdout.write("Demo placement notifications ready.")
         from crossline.demo.returns import demo_returns_load
 
         out_dir = Path(settings.VAR_DIR) / "demo-returns"
