@@ -52,7 +52,7 @@ test-postgres: install assets browser
 
 lint: install
 	$(BIN)/ruff check crossline benchmarks
-	$(BIN)/bandit -q -r crossline -c pyproject.toml
+	$(BIN)/bandit -q -ll -r crossline -c pyproject.toml
 	CROSSLINE_ENV=production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(64))') \
 	  ALLOWED_HOSTS=crossline.example.gov.uk DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
 	  $(BIN)/crossline check --deploy --fail-level WARNING
