@@ -1,14 +1,23 @@
-"""Writing many rows to one table fast, inside the caller's transaction.
+"""Writing many rows to one table fast, inside the caller's transaction; and holding them on
+disk until then.
 
 PostgreSQL: one `COPY ... FROM STDIN` per table, rows streamed through psycopg's `write_row`, so
 neither side holds the whole table in memory. SQLite: one prepared INSERT run over batches of
 BATCH rows (`executemany`).
 Either way the rows are checked by the same constraints as any insert, and become visible to
-others only when the caller's transaction commits.
+others only when the caller's transaction commits. Rows hold values as the database takes them
+(records.py lays them out so): text, numbers, booleans, None; JSON and dates as text.
+
+A `Spill` keeps rows for several tables in anonymous temporary files: a return is validated and
+its rows laid out before anything is stored (a rejected return stores nothing), without holding
+them all in memory; the apply then streams each table's rows from its file into `write_rows`.
 """
 
-import json
-from collections.abc import Callable, Iterable
+# pickle only for our own spill files, which have no name anyone else could reach or write.
+import pickle  # nosec B403
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
 
 from django.db import connection, models
 from django.db.models.sql import InsertQuery
@@ -24,24 +33,22 @@ class Table:
     def __init__(self, model: type[models.Model], fields: tuple[str, ...]):
         self.model = model
         self.fields = tuple(model._meta.get_field(name) for name in fields)
-        self.json_positions = tuple(
-            index for index, field in enumerate(self.fields) if isinstance(field, models.JSONField)
-        )
 
 
-def write_rows(table: Table, rows: Iterable[tuple], *, progress: Callable[[int], None] | None = None) -> int:
-    """Insert every row of `rows` into `table`; return how many. Call inside a transaction."""
+def write_rows(table: Table, rows: Iterable[tuple], *, first: tuple = (),
+               progress: Callable[[int], None] | None = None) -> int:
+    """Insert every row of `rows` into `table`, each after the values `first` (the same for every
+    row: the return's id); return how many. Call inside a transaction."""
     if connection.vendor == "postgresql":
-        return _copy(table, rows, progress)
-    return _insert_many(table, rows, progress)
+        return _copy(table, rows, first, progress)
+    return _insert_many(table, rows, first, progress)
 
 
-def _copy(table: Table, rows: Iterable[tuple], progress) -> int:
+def _copy(table: Table, rows: Iterable[tuple], first: tuple, progress) -> int:
     statement = sql.SQL("COPY {table} ({columns}) FROM STDIN").format(
         table=sql.Identifier(table.model._meta.db_table),
         columns=sql.SQL(", ").join(sql.Identifier(field.column) for field in table.fields),
     )
-    json_positions = table.json_positions
     count = 0
     connection.ensure_connection()
     with connection.cursor() as cursor:
@@ -51,42 +58,23 @@ def _copy(table: Table, rows: Iterable[tuple], progress) -> int:
         with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
             write_row = copy.write_row
             for row in rows:
-                if json_positions:
-                    row = list(row)
-                    for index in json_positions:
-                        row[index] = _json(row[index])
-                write_row(row)
+                write_row(first + row)
                 count += 1
                 if progress is not None and count % BATCH == 0:
                     progress(count)
     return count
 
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def _json(value) -> str:
-    # Most list cells are empty or hold one plain string: skip the encoder's overhead for those.
-    if not value:
-        return "[]" if isinstance(value, list) else "{}"
-    return _encode(value)
-
-
-def _insert_many(table: Table, rows: Iterable[tuple], progress) -> int:
+def _insert_many(table: Table, rows: Iterable[tuple], first: tuple, progress) -> int:
     # Not bulk_create: on SQLite it may bind at most 999 values per statement, so a 40-column
     # table goes in 24 rows at a time. The ORM's own single-row INSERT, run over each batch of
     # BATCH rows with executemany, is several times faster.
     statement = _insert_statement(table)
-    json_positions = table.json_positions
     batch: list = []
     count = 0
     with connection.cursor() as cursor:
         for row in rows:
-            if json_positions:
-                row = list(row)
-                for index in json_positions:
-                    row[index] = _json(row[index])
-            batch.append(row)
+            batch.append(first + row)
             if len(batch) == BATCH:
                 cursor.executemany(statement, batch)
                 count += len(batch)
@@ -105,3 +93,45 @@ def _insert_statement(table: Table) -> str:
     query.insert_values(table.fields, [table.model()])
     [(statement, _)] = query.get_compiler(connection=connection).as_sql()
     return statement
+
+
+class Spill:
+    """Rows for several tables, on disk until they are written. Each table's rows go to an
+    anonymous temporary file (it never has a name, and is gone when closed or when the process
+    dies), pickled a batch at a time, so memory holds one batch whatever the return's size."""
+
+    def __init__(self):
+        self.files: dict[Table, BinaryIO] = {}
+        self.counts: dict[Table, int] = {}
+
+    def add(self, table: Table, rows: list[tuple]) -> None:
+        file = self.files.get(table)
+        if file is None:
+            file = self.files[table] = tempfile.TemporaryFile(prefix="crossline-rows-")
+        pickle.dump(rows, file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.counts[table] = self.counts.get(table, 0) + len(rows)
+
+    def rows(self, table: Table) -> Iterator[tuple]:
+        """The rows added for `table`, in the order they were added."""
+        file = self.files.get(table)
+        if file is None:
+            return
+        file.flush()
+        file.seek(0)
+        while True:
+            try:
+                batch = pickle.load(file)  # noqa: S301  # nosec B301
+            except EOFError:
+                return
+            yield from batch
+
+    def close(self) -> None:
+        for file in self.files.values():
+            file.close()
+        self.files.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()

@@ -113,6 +113,7 @@ _APOSTROPHES = re.compile(r"['\u2018\u2019`\u02bc]+")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@lru_cache(maxsize=50_000)  # surnames and forenames repeat: Smith is keyed once a return
 def name_key(text: str) -> str:
     """The comparison key for names in linkage: "  O'Brien-Núñez " and "obrien nunez" both give
     "obrien nunez". Casefolded, accents stripped, apostrophes dropped (O'Brien is written OBrien
@@ -207,6 +208,24 @@ def normalise_number(value: object) -> Decimal:
     return number
 
 
+def number_within(column: str, whole_digits: int, places: int):
+    """normalise_number for a column that holds numbers below 10^whole_digits with at most
+    `places` decimal places (12.50 has one: the zero adds nothing), exactly as stored."""
+    message = f"Give {column} as a number below 10^{whole_digits} with at most {places} decimal places."
+
+    def normalise(value: object) -> Decimal:
+        number = normalise_number(value)
+        exponent = number.normalize().as_tuple().exponent
+        if number.adjusted() >= whole_digits or (isinstance(exponent, int) and -exponent > places):
+            raise NotValid(message, code="number_out_of_range")
+        return number
+
+    return normalise
+
+
+MAX_WHOLE_NUMBER = 999_999  # ages and counts; more is a typing slip, and would not fit the column
+
+
 def normalise_int(value: object) -> int:
     """A whole number of at least zero: 17, "17", or a spreadsheet's 17.0."""
     if isinstance(value, bool):
@@ -214,12 +233,14 @@ def normalise_int(value: object) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        if len(value.strip()) > 6:
+        if len(value.strip()) > len(str(MAX_WHOLE_NUMBER)):
             raise NotValid("This number is too large.")
         value = int(value.strip())
     if isinstance(value, int):
         if value < 0:
             raise NotValid("This cannot be negative.")
+        if value > MAX_WHOLE_NUMBER:
+            raise NotValid("This number is too large.")
         return value
     raise NotValid("Write a whole number, for example 17.")
 
@@ -301,7 +322,7 @@ _UK_TEN_DIGITS = re.compile(r"(?:\+44|0044|0)([1-9][0-9]{9})")
 _PHONE_ADVICE = "Write a UK number like 07700 900123 or an international one like +447700900123"
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)  # a bounded cache: memory must not grow with the return
 def _phone(text: str) -> str | None:
     squeezed = _PHONE_SEPARATORS.sub("", text)
     match = _UK_TEN_DIGITS.fullmatch(squeezed)

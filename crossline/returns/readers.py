@@ -5,7 +5,7 @@
     source.header(sheet)                       # column names as written in row 1 (None: no header row)
     for row in source.rows(sheet): ...         # SheetRow(sheet, row_number, cells)
 
-Rows are streamed (xlsx in openpyxl's read-only mode, CSV straight out of the zip), so memory
+Rows are streamed (xlsx through crossline.returns.xlsx, CSV straight out of the zip), so memory
 does not grow with the number of rows; a JSON document is parsed whole, within MAX_JSON_BYTES.
 Row numbers are those a submitter sees: the spreadsheet row (header = 1) or, in JSON, the
 position in the array plus one (`row_label` says "item N" there). Blank rows are skipped.
@@ -24,14 +24,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-import openpyxl
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-from crossline.returns.safety import MAX_EXCEL_ROWS, MAX_UPLOAD_BYTES, RejectedFile, check_upload
+from crossline.returns import xlsx
+from crossline.returns.safety import MAX_UPLOAD_BYTES, RejectedFile, check_upload
 
 MAX_JSON_BYTES = MAX_UPLOAD_BYTES
 MAX_CSV_FIELD_CHARS = 100_000
-MAX_CSV_LINE_BYTES = 1024 * 1024
+MAX_CSV_LINE_CHARS = 1024 * 1024
 NO_HEADER = ""  # the key of a cell whose column has no name in row 1
 
 
@@ -91,96 +89,98 @@ def _header_names(values) -> tuple[str, ...]:
     return tuple(NO_HEADER if _is_blank(value) else str(value).strip() for value in values)
 
 
-def _cells(header: tuple[str, ...], values) -> dict[str, object]:
+def _cells(header: tuple[str, ...], values: list[str]) -> dict[str, object]:
+    """A CSV record's non-blank cells by column name (every CSV value is text); where two columns
+    have one name, the first that holds something."""
     cells: dict[str, object] = {}
-    width = len(header)
-    for index, value in enumerate(values):
-        if _is_blank(value):
-            continue
-        name = header[index] if index < width else NO_HEADER
-        cells.setdefault(name, value)
+    for name, value in zip(header, values, strict=False):
+        if value and not value.isspace() and name not in cells:
+            cells[name] = value
+    if len(values) > len(header):
+        for value in values[len(header):]:
+            if value and not value.isspace() and NO_HEADER not in cells:
+                cells[NO_HEADER] = value
     return cells
 
 
 # --- .xlsx ----------------------------------------------------------------------------------
 class XlsxSource(ReturnSource):
+    """Read with crossline.returns.xlsx: expat over each worksheet as it is inflated, one row held
+    at a time; a formula arrives as a `Formula` whatever value it has cached (IN-04)."""
+
     form = "xlsx"
 
     def __init__(self, file: BinaryIO):
         try:
-            # data_only=False so that a formula arrives as a formula (data_type "f"), never as
-            # its cached value, and never as None when it has no cached value (IN-04).
-            self.workbook = openpyxl.load_workbook(file, read_only=True, data_only=False, keep_links=False,
-                                                   keep_vba=False, rich_text=False)
-        except Exception as error:  # noqa: BLE001 - openpyxl raises anything on a damaged file (IN-03)
-            raise RejectedFile(f"The workbook is damaged and cannot be read ({type(error).__name__}). "
+            self.workbook = xlsx.Workbook(file)
+        except Exception as error:  # noqa: BLE001 - any fault in the package, whatever raised it (IN-03)
+            raise RejectedFile(f"The workbook is damaged and cannot be read ({_reason(error)}). "
                                "Open it in Excel, save it again as .xlsx and upload the new file.",
                                code="damaged_file") from error
 
     def sheet_names(self) -> list[str]:
-        return list(self.workbook.sheetnames)
+        return list(self.workbook.sheet_names)
 
-    def _worksheet(self, sheet: str) -> ReadOnlyWorksheet:
-        worksheet = self.workbook[sheet]
-        if not isinstance(worksheet, ReadOnlyWorksheet):
-            raise RejectedFile(f"Sheet '{sheet}' is a chart, not a table of rows.", sheet=sheet,
+    def _rows(self, sheet: str, position: list) -> Iterator[tuple[int, list]]:
+        if self.workbook.kind(sheet) != "worksheet":
+            raise RejectedFile(f"Sheet '{sheet}' is a chart (or dialog) sheet, not a table of rows.", sheet=sheet,
                                code="damaged_file")
-        # The stored dimension can be wrong (and openpyxl would stop reading at it): read every row.
-        worksheet.reset_dimensions()
-        return worksheet
+        return self.workbook.rows(sheet, formula=Formula, cell_error=CellError, position=position)
 
     def header(self, sheet: str) -> tuple[str, ...] | None:
+        position = [0]
         try:
-            for row in self._worksheet(sheet).iter_rows(max_row=1, values_only=True):
-                header = _header_names(row)
+            for row_number, cells in self._rows(sheet, position):
+                if row_number != 1:
+                    return None
+                header = _xlsx_header(cells)
                 return header if any(header) else None
         except RejectedFile:
             raise
         except Exception as error:  # noqa: BLE001 - IN-03
-            raise _damaged_sheet(sheet, 1, error) from error
+            raise _damaged_sheet(sheet, position[0], error) from error
         return None
 
     def rows(self, sheet: str) -> Iterator[SheetRow]:
-        row_number = 0
+        position = [0]
         try:
             header: tuple[str, ...] = ()
-            for row_number, row in enumerate(self._worksheet(sheet).iter_rows(), start=1):
-                if row_number > MAX_EXCEL_ROWS:
-                    raise RejectedFile(f"Sheet '{sheet}' claims more rows than Excel allows: the workbook "
-                                       "is damaged.", sheet=sheet, code="damaged_file")
+            width = 0
+            for row_number, cells in self._rows(sheet, position):
                 if row_number == 1:
-                    header = _header_names(cell.value for cell in row)
+                    header = _xlsx_header(cells)
+                    width = len(header)
                     continue
-                cells = _cells(header, (_xlsx_value(cell) for cell in row))
-                if cells:
-                    yield SheetRow(sheet, row_number, cells)
+                named: dict[str, object] = {}
+                for column, value in cells:
+                    if type(value) is str and (not value or value.isspace()):
+                        continue
+                    named.setdefault(header[column - 1] if column <= width else NO_HEADER, value)
+                if named:
+                    yield SheetRow(sheet, row_number, named)
         except RejectedFile:
             raise
         except Exception as error:  # noqa: BLE001 - IN-03
-            raise _damaged_sheet(sheet, row_number, error) from error
-
-    def row_label(self, row_number: int) -> str:
-        return f"row {row_number}"
+            raise _damaged_sheet(sheet, position[0], error) from error
 
     def close(self) -> None:
         self.workbook.close()
 
 
-def _xlsx_value(cell) -> object:
-    value = cell.value
-    if value is None:
-        return None
-    data_type = cell.data_type
-    if data_type == "f":
-        return Formula(value if isinstance(value, str) else str(getattr(value, "text", "") or value))
-    if data_type == "e":
-        return CellError(str(value))
-    return value
+def _xlsx_header(cells: list[tuple[int, object]]) -> tuple[str, ...]:
+    values: list[object] = [None] * max(column for column, _ in cells)
+    for column, value in cells:
+        values[column - 1] = value.text if isinstance(value, Formula | CellError) else value
+    return _header_names(values)
+
+
+def _reason(error: Exception) -> str:
+    return str(error) if isinstance(error, xlsx.Damaged) else type(error).__name__
 
 
 def _damaged_sheet(sheet: str, row_number: int, error: Exception) -> RejectedFile:
     where = f" at row {row_number}" if row_number else ""
-    return RejectedFile(f"Sheet '{sheet}' is damaged and cannot be read{where} ({type(error).__name__}). "
+    return RejectedFile(f"Sheet '{sheet}' is damaged and cannot be read{where} ({_reason(error)}). "
                         "Open the workbook in Excel, save it again as .xlsx and upload the new file.",
                         sheet=sheet, row=row_number or None, code="damaged_file")
 
@@ -203,23 +203,33 @@ class CsvZipSource(ReturnSource):
 
     def _records(self, sheet: str) -> Iterator[list[str]]:
         with self.archive.open(self.members[sheet]) as raw:
-            yield from csv.reader(self._lines(sheet, raw), strict=True)
-
-    @staticmethod
-    def _lines(sheet: str, raw: BinaryIO) -> Iterator[str]:
-        # Decoded a line at a time (rather than through TextIOWrapper's 8 KB chunks) so that
-        # text that is not UTF-8 is reported on the line where it is.
-        for number, line in enumerate(iter(lambda: raw.readline(MAX_CSV_LINE_BYTES), b""), start=1):
-            if len(line) == MAX_CSV_LINE_BYTES and not line.endswith(b"\n"):
-                raise RejectedFile(f"{sheet}.csv line {number} is longer than {MAX_CSV_LINE_BYTES:,} bytes: check "
-                                   "that the file really is CSV.", sheet=sheet, row=number, code="damaged_file")
+            # utf-8-sig: Excel's "CSV UTF-8" starts with a byte order mark, which is not data.
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
             try:
-                text = line.decode("utf-8")
+                yield from csv.reader(self._lines(sheet, text), strict=True)
             except UnicodeDecodeError as error:
+                number = self._undecodable_line(sheet)
                 raise RejectedFile(f"{sheet}.csv is not UTF-8 text (line {number}). In Excel, save it as "
                                    "'CSV UTF-8 (Comma delimited)'.", sheet=sheet, row=number,
                                    code="not_utf8") from error
-            yield text.removeprefix("\ufeff") if number == 1 else text
+
+    @staticmethod
+    def _lines(sheet: str, text: io.TextIOWrapper) -> Iterator[str]:
+        for number, line in enumerate(iter(lambda: text.readline(MAX_CSV_LINE_CHARS), ""), start=1):
+            if len(line) == MAX_CSV_LINE_CHARS and line[-1] not in "\r\n":
+                raise RejectedFile(f"{sheet}.csv line {number} is longer than {MAX_CSV_LINE_CHARS:,} characters: "
+                                   "check that the file really is CSV.", sheet=sheet, row=number, code="damaged_file")
+            yield line
+
+    def _undecodable_line(self, sheet: str) -> int | None:
+        """The first line that is not UTF-8, found again a line at a time (the file is refused anyway)."""
+        with self.archive.open(self.members[sheet]) as raw:
+            for number, line in enumerate(iter(lambda: raw.readline(4 * MAX_CSV_LINE_CHARS), b""), start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    return number
+        return None
 
     def header(self, sheet: str) -> tuple[str, ...] | None:
         for _row_number, record in self._read(sheet):
@@ -229,11 +239,17 @@ class CsvZipSource(ReturnSource):
 
     def rows(self, sheet: str) -> Iterator[SheetRow]:
         header: tuple[str, ...] = ()
+        width, distinct = 0, True
         for row_number, record in self._read(sheet):
             if row_number == 1:
                 header = _header_names(record)
+                width, distinct = len(header), len(set(header)) == len(header)
                 continue
-            cells = _cells(header, record)
+            if distinct and len(record) <= width:  # nearly every row: one pass in C
+                cells = {name: value for name, value in zip(header, record, strict=False)
+                         if value and not value.isspace()}
+            else:
+                cells = _cells(header, record)
             if cells:
                 yield SheetRow(sheet, row_number, cells)
 
@@ -242,7 +258,7 @@ class CsvZipSource(ReturnSource):
         row_number = 0
         try:
             for row_number, record in enumerate(self._records(sheet), start=1):
-                if any(len(field) > MAX_CSV_FIELD_CHARS for field in record):
+                if record and max(map(len, record)) > MAX_CSV_FIELD_CHARS:
                     raise RejectedFile(f"{sheet}.csv row {row_number} has a cell longer than "
                                        f"{MAX_CSV_FIELD_CHARS:,} characters: check its quotes.",
                                        sheet=sheet, row=row_number, code="damaged_file")

@@ -1,18 +1,23 @@
-"""An accepted return's records as table rows: typed values, provenance and what was submitted.
+"""A return's records as table rows: typed values, provenance and what was submitted.
 
-The validator (validate.py) has already normalised every value; this module only lays the
-values out in the columns of models.py, works out what storage adds (name keys, whether a
-person is a child on the return's period_end, one row per phone number and cross-reference), and
-checks the few things the database itself would refuse, so that such a return gets a located
-error instead of failing half-way through storing.
+    spill = Spill()
+    validate_return(source, on_records=lambda header, sheet, records:
+                    records_spill(spill, header=header, sheet=sheet, records=records))
+    write_rows(TABLES["people"], spill.rows(TABLES["people"]), first=(national_return.pk,))
+
+The validator (validate.py) has already normalised every value and refused anything the
+database could not hold; this module only lays the values out in the columns of models.py and
+works out what storage adds (name keys, whether a person is a child on the return's period_end,
+one row per phone number and cross-reference). Rows leave out the first column, the return's
+id, which is not known until the return is stored: the writer puts it in front (`first`).
 """
 
-from collections.abc import Iterator
+import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from crossline.returns import format as fmt
-from crossline.returns.bulk import Table
+from crossline.returns.bulk import Spill, Table
 from crossline.returns.models import (
     NAME_KEY_MAX,
     Event,
@@ -24,7 +29,7 @@ from crossline.returns.models import (
     Vehicle,
 )
 from crossline.returns.normalise import age_on, name_key
-from crossline.returns.validate import Issue, ValidatedRecord, ValidatedReturn
+from crossline.returns.validate import ReturnHeader, ValidatedRecord
 
 GRADED = ("national_return", "row_number", "ref", "source_eval", "intel_assessment", "handling_code",
           "handling_conditions", "submitted")
@@ -49,20 +54,55 @@ TABLES = {
 PHONE_TABLE = Table(PhoneNumber, ("national_return", "sheet", "ref", "e164"))
 LINK_TABLE = Table(RecordLink, ("national_return", "from_sheet", "from_ref", "to_sheet", "to_ref"))
 PHONE_COLUMNS = {"lines": "deal_numbers", "people": "phone_numbers"}
-# Numbers must fit their columns exactly: (largest number of whole digits, decimal places).
-NUMBER_LIMITS = {("events", "quantity_grams"): (15, 4), ("events", "cash_gbp"): (15, 2)}
+# Each sheet's cross-reference columns and the sheet they point into.
+REFERENCES = {sheet: tuple((name, column.refers_to) for name, column in fmt.SHEETS[sheet].columns.items()
+                           if column.refers_to) for sheet in fmt.RECORD_SHEETS}
 
 
-# --- what was submitted ---------------------------------------------------------------------
+# --- values as the database takes them --------------------------------------------------------
+# Rows hold only text, numbers, booleans and None: JSON columns as JSON text, dates as ISO text,
+# decimals as their digits. The bulk writer then sends them as they are, and a batch of them
+# pickles and unpickles in a fraction of the time that dates and dicts take.
+def _not_json(value):
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+# JSONEncoder.encode makes a new C encoder on every call; a return makes several calls a row, so
+# make it once (the same options) where the C accelerator is there. No NaN or infinity: the
+# validator refuses them, and the database would refuse the JSON.
+_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_c_encode = json.encoder.c_make_encoder and json.encoder.c_make_encoder(
+    None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, False)
+
+
+def _encode(value) -> str:
+    if _c_encode is None:
+        return _encoder.encode(value)
+    return "".join(_c_encode(value, 0))
+
 _PLAIN = frozenset({str, int, bool})
 
 
-def submitted(raw: dict) -> dict:
-    """The cells as given, in JSON: a spreadsheet date cell becomes its ISO date."""
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _json_list(values: dict, column: str) -> str:
+    given = values.get(column)
+    return _encode(given) if given else "[]"
+
+
+def submitted(raw: dict) -> str:
+    """The cells as given, as JSON text: a spreadsheet date cell becomes its ISO date."""
     for value in raw.values():
         if type(value) not in _PLAIN:
-            return {column: _as_json(value) for column, value in raw.items()}
-    return raw  # the common case (every CSV cell is text): nothing to convert
+            return _encode({column: value if type(value) in _PLAIN else _as_json(value)
+                            for column, value in raw.items()})
+    return _encode(raw)  # the common case (every CSV cell is text): nothing to convert
 
 
 def _as_json(value):
@@ -82,9 +122,9 @@ def _as_json(value):
 
 
 # --- rows -------------------------------------------------------------------------------------
-def _graded(return_id: int, record: ValidatedRecord) -> tuple:
+def _graded(record: ValidatedRecord) -> tuple:
     values = record.values
-    return (return_id, record.row_number, record.ref, values["source_eval"], values["intel_assessment"],
+    return (record.row_number, record.ref, values["source_eval"], values["intel_assessment"],
             values["handling_code"], values.get("handling_conditions", ""), submitted(record.raw))
 
 
@@ -100,20 +140,17 @@ def _placed(record: ValidatedRecord) -> tuple:
             authority.pk if authority else None, str(location.confidence))
 
 
-def _list(values: dict, column: str) -> list:
-    return list(values.get(column, ()))
-
-
-def _line(return_id: int, record: ValidatedRecord, period_end: date) -> tuple:
+def _line(record: ValidatedRecord, period_end: date) -> tuple:
     values = record.values
     exporting = values["exporting_area"]
     importing = values.get("importing_areas", ())
-    return _graded(return_id, record) + (
-        values.get("line_name", ""), _list(values, "deal_numbers"), exporting.code, exporting.kind,
-        exporting.police_force.pk, [area.code for area in importing],
-        list(dict.fromkeys(area.police_force.pk for area in importing)), _list(values, "drugs"), values["status"],
-        values.get("closure_type", ""), values.get("first_reported"), values.get("last_reported"),
-        values.get("violence"), _list(values, "weapons"), values.get("notes", ""),
+    return _graded(record) + (
+        values.get("line_name", ""), _json_list(values, "deal_numbers"), exporting.code, exporting.kind,
+        exporting.police_force.pk, _encode([area.code for area in importing]),
+        _encode(list(dict.fromkeys(area.police_force.pk for area in importing))), _json_list(values, "drugs"),
+        values["status"], values.get("closure_type", ""), _iso(values.get("first_reported")),
+        _iso(values.get("last_reported")), values.get("violence"), _json_list(values, "weapons"),
+        values.get("notes", ""),
     )
 
 
@@ -129,41 +166,41 @@ def _key(name: str) -> str:
     return name_key(name)[:NAME_KEY_MAX] if name else ""
 
 
-def _person(return_id: int, record: ValidatedRecord, period_end: date) -> tuple:
+def _person(record: ValidatedRecord, period_end: date) -> tuple:
     values = record.values
     surname, forenames = values.get("surname", ""), values.get("forenames", "")
-    aliases = _list(values, "aliases")
+    aliases = values.get("aliases", ())
     looked_after_by = values.get("looked_after_by")
-    return _graded(return_id, record) + _placed(record) + (
-        surname, forenames, aliases, _key(surname), _key(forenames), [_key(alias) for alias in aliases],
-        values.get("date_of_birth"), values.get("age_estimate"), values.get("gender", ""),
-        values.get("pnc_id", ""), record.derived.get("pnc_key", ""), _list(values, "phone_numbers"),
-        values.get("address", ""), _list(values, "roles"), values["vulnerable"],
-        _list(values, "vulnerability_factors"), looked_after_by.code if looked_after_by is not None else "",
-        values.get("nrm_status", ""), values.get("safeguarding_actions", ""), values.get("notes", ""),
-        is_child(values, period_end),
+    return _graded(record) + _placed(record) + (
+        surname, forenames, _json_list(values, "aliases"), _key(surname), _key(forenames),
+        _encode([_key(alias) for alias in aliases]), _iso(values.get("date_of_birth")), values.get("age_estimate"),
+        values.get("gender", ""), values.get("pnc_id", ""), record.derived.get("pnc_key", ""),
+        _json_list(values, "phone_numbers"), values.get("address", ""), _json_list(values, "roles"),
+        values["vulnerable"], _json_list(values, "vulnerability_factors"),
+        looked_after_by.code if looked_after_by is not None else "", values.get("nrm_status", ""),
+        values.get("safeguarding_actions", ""), values.get("notes", ""), is_child(values, period_end),
     )
 
 
-def _location(return_id: int, record: ValidatedRecord, period_end: date) -> tuple:
+def _location(record: ValidatedRecord, period_end: date) -> tuple:
     values = record.values
-    return _graded(return_id, record) + _placed(record) + (
-        values["type"], values.get("address", ""), values.get("uprn", ""), values.get("first_reported"),
-        values.get("last_reported"), values.get("notes", ""),
+    return _graded(record) + _placed(record) + (
+        values["type"], values.get("address", ""), values.get("uprn", ""), _iso(values.get("first_reported")),
+        _iso(values.get("last_reported")), values.get("notes", ""),
     )
 
 
-def _vehicle(return_id: int, record: ValidatedRecord, period_end: date) -> tuple:
+def _vehicle(record: ValidatedRecord, period_end: date) -> tuple:
     values = record.values
-    return _graded(return_id, record) + (
+    return _graded(record) + (
         values["vrm"], values.get("make", ""), values.get("model", ""), values.get("colour", ""))
 
 
-def _event(return_id: int, record: ValidatedRecord, period_end: date) -> tuple:
+def _event(record: ValidatedRecord, period_end: date) -> tuple:
     values = record.values
-    return _graded(return_id, record) + _placed(record) + (
-        values["date"], values["type"], values.get("location_ref", ""), values.get("drug", ""),
-        values.get("quantity_grams"), values.get("cash_gbp"), values.get("weapon", ""),
+    return _graded(record) + _placed(record) + (
+        _iso(values["date"]), values["type"], values.get("location_ref", ""), values.get("drug", ""),
+        _number(values.get("quantity_grams")), _number(values.get("cash_gbp")), values.get("weapon", ""),
         values.get("description", ""),
     )
 
@@ -171,80 +208,22 @@ def _event(return_id: int, record: ValidatedRecord, period_end: date) -> tuple:
 ROW_BUILDERS = {"lines": _line, "people": _person, "locations": _location, "vehicles": _vehicle, "events": _event}
 
 
-def record_rows(sheet: str, records: list[ValidatedRecord], *, return_id: int, period_end: date) -> Iterator[tuple]:
-    build = ROW_BUILDERS[sheet]
+def records_spill(spill: Spill, *, header: ReturnHeader, sheet: str, records: list[ValidatedRecord]) -> None:
+    """Lay out a batch of one sheet's records as rows of its table, of PhoneNumber and of
+    RecordLink, and keep them in `spill` until the return is stored."""
+    build, period_end = ROW_BUILDERS[sheet], header.period_end
+    spill.add(TABLES[sheet], [build(record, period_end) for record in records])
+    column = PHONE_COLUMNS.get(sheet)
+    if column:
+        phones = [(sheet, record.ref, number) for record in records for number in record.values.get(column, ())]
+        if phones:
+            spill.add(PHONE_TABLE, phones)
+    links = []
     for record in records:
-        yield build(return_id, record, period_end)
-
-
-def phone_rows(validated: ValidatedReturn, *, return_id: int) -> Iterator[tuple]:
-    for sheet, column in PHONE_COLUMNS.items():
-        for record in validated.records.get(sheet, ()):
-            for number in record.values.get(column, ()):
-                yield (return_id, sheet, record.ref, number)
-
-
-def link_rows(validated: ValidatedReturn, *, return_id: int) -> Iterator[tuple]:
-    for sheet in fmt.RECORD_SHEETS:
-        references = [(name, column.refers_to) for name, column in fmt.SHEETS[sheet].columns.items()
-                      if column.refers_to]
-        for record in validated.records.get(sheet, ()):
-            for column, target in references:
-                given = record.values.get(column)
-                if given is None:
-                    continue
-                for ref in (given if isinstance(given, tuple) else (given,)):
-                    yield (return_id, sheet, record.ref, target, ref)
-
-
-# --- what the database would refuse -----------------------------------------------------------
-def storage_problems(validated: ValidatedReturn, *, form: str) -> list[Issue]:
-    """Values the validator passes that no column can hold exactly; each a located error."""
-    problems: list[Issue] = []
-    # An .xlsx cell cannot hold either character (XML forbids them); CSV and JSON text can.
-    check_text = form != "xlsx"
-    for sheet, records in validated.records.items():
-        limits = {column: limit for (limit_sheet, column), limit in NUMBER_LIMITS.items() if limit_sheet == sheet}
-        for record in records:
-            if check_text:
-                for column, raw in record.raw.items():
-                    message = _unstorable_text(raw)
-                    if message:
-                        problems.append(Issue(sheet, record.row_number, column, None, message, "unstorable_text",
-                                              _where(sheet, record.row_number, form)))
-            for column, (whole_digits, places) in limits.items():
-                number = record.values.get(column)
-                if number is not None and not _fits(number, whole_digits, places):
-                    problems.append(Issue(sheet, record.row_number, column, str(number),
-                                          f"Give {column} as a number below 10^{whole_digits} with at most "
-                                          f"{places} decimal places.", "number_out_of_range",
-                                          _where(sheet, record.row_number, form)))
-    return problems
-
-
-def _where(sheet: str, row_number: int, form: str) -> str:
-    return f"{sheet} item {row_number - 1}" if form == "json" else f"{sheet} row {row_number}"
-
-
-def _unstorable_text(value) -> str | None:
-    if type(value) is str and value.isascii() and "\x00" not in value:
-        return None  # nearly every cell
-    texts = value if isinstance(value, list) else (value,)
-    for text in texts:
-        if not isinstance(text, str):
-            continue
-        if "\x00" in text:
-            return "This cell holds a NUL character (code 0), which cannot be stored. Remove it."
-        if not text.isascii():
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:
-                return "This cell holds a broken character (an unpaired surrogate). Type the text again."
-    return None
-
-
-def _fits(number: Decimal, whole_digits: int, places: int) -> bool:
-    if not number.is_finite():
-        return False
-    exponent = number.as_tuple().exponent
-    return number.adjusted() < whole_digits and (not isinstance(exponent, int) or -exponent <= places)
+        values = record.values
+        for name, target in REFERENCES[sheet]:
+            given = values.get(name)
+            if given is not None:
+                links += [(sheet, record.ref, target, ref) for ref in (given if type(given) is tuple else (given,))]
+    if links:
+        spill.add(LINK_TABLE, links)

@@ -26,6 +26,9 @@ _CODES = {
     "refs": "invalid_ref", "local_authority": "unknown_local_authority", "force": "unknown_force",
 }
 _NAME_COLUMNS = frozenset({"surname", "forenames", "aliases"})
+# Numbers must fit their columns (models.py) exactly: (most whole digits, decimal places).
+NUMBER_LIMITS = {("events", "quantity_grams"): (15, 4), ("events", "cash_gbp"): (15, 2)}
+_NUMBER_LIMIT = (15, 2)  # for a number column not listed: the narrower, so nothing is lost
 _GRADING_MESSAGE = ("Every record needs its intelligence grading: source_eval (R, U or X), intel_assessment "
                     "(1 to 5) and handling_code (P or C).")
 
@@ -116,14 +119,25 @@ def return_field_normaliser(field_name: str, cache: dict | None = None) -> Calla
     return _normaliser(fmt.RETURN_FIELDS[field_name], _Resolver({} if cache is None else cache))
 
 
+_DATES_REMEMBERED = 50_000
+
+
 def _not_after(latest: date) -> Callable:
     shown = latest.strftime("%d/%m/%Y")
+    # A return repeats its dates (the period's days, dates of birth): each text is read once.
+    seen: dict[str, date] = {}
 
     def normalise(value: object) -> date:
+        if type(value) is str:
+            day = seen.get(value)
+            if day is not None:
+                return day
         day = n.normalise_date(value)
         if day > latest:
             raise n.NotValid(f"{day.strftime('%d/%m/%Y')} is after the end of the return's period ({shown}). "
                              "Check the date.", code="date_after_period")
+        if type(value) is str and len(seen) < _DATES_REMEMBERED:
+            seen[value] = day
         return day
 
     return normalise
@@ -151,6 +165,8 @@ def plan_sheet(sheet: fmt.Sheet, header: tuple[str, ...] | None, *, lookups_cach
     for name, column in sheet.columns.items():
         if column.kind == "date":
             normalise = _not_after(latest)
+        elif column.kind == "number":
+            normalise = n.number_within(name, *NUMBER_LIMITS.get((sheet.name, name), _NUMBER_LIMIT))
         elif column.refers_to:
             normalise = _known_in(column.refers_to, refs[column.refers_to])
         else:

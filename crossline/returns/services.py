@@ -10,6 +10,11 @@ rejected return leaves only that and its error report. An accepted one is applie
 transaction: the new version, every record, the previous version marked superseded, the
 attempt marked accepted and the audit record commit together or not at all.
 
+The file is read once. As the validator passes each batch of records, their table rows are laid
+out and put in a spill on disk (bulk.Spill); only if the whole return passes are they streamed
+from there into COPY (PostgreSQL) or batched INSERTs (SQLite), inside the apply's transaction.
+So memory does not grow with the return, and a rejected return never touches the record tables.
+
 return_submit is deliberately not one transaction: the attempt must be committed before the
 (long) parse, and parsing holds no database locks.
 """
@@ -30,9 +35,10 @@ from crossline.accounts.roles import SUBMIT_RETURN
 from crossline.audit.models import AuditAction
 from crossline.audit.services import audit_record
 from crossline.organisations.models import Organisation, OrganisationKind
+from crossline.returns import format as fmt
 from crossline.returns import records as rows
 from crossline.returns import safety
-from crossline.returns.bulk import write_rows
+from crossline.returns.bulk import Spill, write_rows
 from crossline.returns.models import (
     IssueSeverity,
     NationalReturn,
@@ -44,7 +50,7 @@ from crossline.returns.readers import ReturnSource, open_return
 from crossline.returns.safety import RejectedFile, check_upload, form_for
 from crossline.returns.selectors import forces_submittable_by
 from crossline.returns.store import raw_file_keep, sha256_of
-from crossline.returns.validate import Issue, ValidatedReturn, validate_return
+from crossline.returns.validate import Issue, ReturnHeader, ValidatedReturn, validate_return
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +68,10 @@ class IdempotencyConflict(Exception):  # noqa: N818 - named for what the caller 
     def __init__(self, submission: Submission):
         super().__init__("This Idempotency-Key was already used for a different return.")
         self.submission = submission
+
+
+class _SpillFailed(Exception):  # noqa: N818
+    """Keeping the rows on disk failed (a full disk...): the platform's fault, not the file's."""
 
 
 class SubmissionInFlight(Exception):  # noqa: N818
@@ -222,35 +232,36 @@ class _Attempt:
         except RejectedFile as rejection:
             return self.reject(submission, [_issue_from(rejection)])
         submission.form = form
-        try:
-            with open_return(self.content, form) as source:
-                counted = _CountedSource(source, self.progress)
-                result = validate_return(counted)
-                self.rows_read = counted.count
-        except RejectedFile as rejection:
-            return self.reject(submission, [_issue_from(rejection)])
-        except Exception as error:  # noqa: BLE001 - any parser failure is a rejection, never a 500 (IN-03)
-            logger.warning("Return %s could not be read: %s", submission.pk, type(error).__name__)
-            return self.reject(submission, [Issue(None, None, None, None, "The platform could not read this "
-                                                  f"file ({type(error).__name__}). Check that it opens, save it "
-                                                  "again and send the new file.", "unreadable", "file")])
-        self.progress("reading", self.rows_read, self.rows_read)
-        if not result.ok or result.validated is None:
-            return self.reject(submission, result.errors, result.warnings, errors_total=result.errors_total,
-                               warnings_total=result.warnings_total)
-        validated = result.validated
-        problems = rows.storage_problems(validated, form=form)
-        if problems:
-            return self.reject(submission, problems, result.warnings, warnings_total=result.warnings_total)
-        force = validated.header.force
-        if not forces_submittable_by(organisation=self.organisation).filter(pk=force.pk).exists():
-            return self.reject(submission, [_not_your_force(self.organisation, force)], result.warnings,
-                               warnings_total=result.warnings_total)
-        try:
-            return self.apply(submission, validated, result.warnings, result.warnings_total)
-        except Exception as error:
-            _submission_fail(submission, error)
-            raise
+        with Spill() as spill:
+            try:
+                with open_return(self.content, form) as source:
+                    counted = _CountedSource(source, self.progress)
+                    result = validate_return(counted, on_records=_spilling_to(spill))
+                    self.rows_read = counted.count
+            except _SpillFailed as failure:
+                _submission_fail(submission, failure.__cause__)
+                raise
+            except RejectedFile as rejection:
+                return self.reject(submission, [_issue_from(rejection)])
+            except Exception as error:  # noqa: BLE001 - any parser failure is a rejection, never a 500 (IN-03)
+                logger.warning("Return %s could not be read: %s", submission.pk, type(error).__name__)
+                return self.reject(submission, [Issue(None, None, None, None, "The platform could not read this "
+                                                      f"file ({type(error).__name__}). Check that it opens, save it "
+                                                      "again and send the new file.", "unreadable", "file")])
+            self.progress("reading", self.rows_read, self.rows_read)
+            if not result.ok or result.validated is None:
+                return self.reject(submission, result.errors, result.warnings, errors_total=result.errors_total,
+                                   warnings_total=result.warnings_total)
+            validated = result.validated
+            header = validated.header
+            if not forces_submittable_by(organisation=self.organisation).filter(pk=header.force.pk).exists():
+                return self.reject(submission, [_not_your_force(self.organisation, header, form)], result.warnings,
+                                   warnings_total=result.warnings_total)
+            try:
+                return self.apply(submission, validated, spill, result.warnings, result.warnings_total)
+            except Exception as error:
+                _submission_fail(submission, error)
+                raise
 
     def _check_upload(self) -> str:
         if self.form is not None and self.form != form_for(self.filename or f"return.{self.form}"):
@@ -278,7 +289,7 @@ class _Attempt:
         submission.save(update_fields=["status", "form", "error_count", "warning_count", "rows_read",
                                        "finished_at", "national_return", "failure"])
 
-    def apply(self, submission: Submission, validated: ValidatedReturn, warnings: list[Issue],
+    def apply(self, submission: Submission, validated: ValidatedReturn, spill: Spill, warnings: list[Issue],
               warnings_total: int) -> Submission:
         header = validated.header
         self.progress("checking", 0, None)
@@ -307,9 +318,9 @@ class _Attempt:
                 version=version, content_sha256=digest, format_version=header.format_version, is_current=True,
                 supersedes=current, submitted_by=header.submitted_by, contact_email=header.contact_email,
                 accepted_at=timezone.now(), submission=submission,
-                **{_COUNT_FIELDS[sheet]: len(records) for sheet, records in validated.records.items()},
+                **{_COUNT_FIELDS[sheet]: count for sheet, count in validated.counts.items()},
             )
-            self._store_records(national_return, validated)
+            self._store_records(national_return, validated, spill)
             submission.status = SubmissionStatus.ACCEPTED
             submission.national_return = national_return
             self._finish(submission, 0, warnings_total)
@@ -325,20 +336,32 @@ class _Attempt:
         self.progress("committed", 1, 1)
         return submission
 
-    def _store_records(self, national_return: NationalReturn, validated: ValidatedReturn) -> None:
-        total = sum(len(records) for records in validated.records.values())
+    def _store_records(self, national_return: NationalReturn, validated: ValidatedReturn, spill: Spill) -> None:
+        total = sum(validated.counts.values())
+        first = (national_return.pk,)
         done = 0
-        for sheet, records in validated.records.items():
-            if not records:
+        for sheet in fmt.RECORD_SHEETS:
+            table = rows.TABLES[sheet]
+            if not validated.counts[sheet]:
                 continue
             offset = done
-            done += write_rows(rows.TABLES[sheet],
-                               rows.record_rows(sheet, records, return_id=national_return.pk,
-                                                period_end=national_return.period_end),
+            done += write_rows(table, spill.rows(table), first=first,
                                progress=lambda count, offset=offset: self.progress("storing", offset + count, total))
             self.progress("storing", done, total)
-        write_rows(rows.PHONE_TABLE, rows.phone_rows(validated, return_id=national_return.pk))
-        write_rows(rows.LINK_TABLE, rows.link_rows(validated, return_id=national_return.pk))
+        if done != total:  # the spill lost rows: never commit a return without all of them
+            raise RuntimeError(f"{done} of the return's {total} records were ready to store")
+        write_rows(rows.PHONE_TABLE, spill.rows(rows.PHONE_TABLE), first=first)
+        write_rows(rows.LINK_TABLE, spill.rows(rows.LINK_TABLE), first=first)
+
+
+def _spilling_to(spill: Spill):
+    def spill_records(header: ReturnHeader, sheet: str, records: list) -> None:
+        try:
+            rows.records_spill(spill, header=header, sheet=sheet, records=records)
+        except Exception as error:
+            raise _SpillFailed from error
+
+    return spill_records
 
 
 def _lock_period(force_code: str, period_start, period_end) -> None:
@@ -369,16 +392,19 @@ def _issue_from(rejection: RejectedFile) -> Issue:
     return Issue(rejection.sheet, rejection.row, None, None, rejection.message, rejection.code, where)
 
 
-def _not_your_force(organisation: Organisation, force) -> Issue:
+def _not_your_force(organisation: Organisation, header: ReturnHeader, form: str) -> Issue:
+    force = header.force
     if organisation.kind == OrganisationKind.ROCU and organisation.region_id:
         allowed = f"only for the forces of the {organisation.region.name} region"
     elif organisation.kind == OrganisationKind.POLICE_FORCE and organisation.police_force_id:
         allowed = f"only for {organisation.police_force.force_name}"
     else:
         allowed = "for no force"
-    return Issue("return", None, "force", force.pk, f"This return is for {force.force_name}, but "
+    row = header.rows.get("force")
+    where = "return" if form == "json" or row is None else f"return row {row}"
+    return Issue("return", row, "force", force.pk, f"This return is for {force.force_name}, but "
                  f"{organisation.name} may submit returns {allowed}. Check the force field, or ask "
-                 f"{force.force_name} to submit it.", "not_your_force", "return")
+                 f"{force.force_name} to submit it.", "not_your_force", where)
 
 
 def _issues_store(submission: Submission, errors, warnings) -> None:

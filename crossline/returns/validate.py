@@ -1,25 +1,32 @@
 """Validate a return against format v1 and normalise it, ready for storage.
 
     result = validate_upload(data, filename)   # or: with read_upload(...) as source: validate_return(source)
-    if result.ok: store(result.validated) ...  else: show(result.errors)
+    if result.ok: use(result.validated.records) ...  else: show(result.errors)
+
+    # Storage takes the records as they are made instead, so that memory does not grow with the
+    # return: each sheet's records in batches, in order, once their postcodes are placed.
+    result = validate_return(source, on_records=lambda header, sheet, records: ...)
 
 Every rule of return-format-v1.md is checked and every error is reported at once (up to
 MAX_ISSUES), each located by sheet, row and column with the offending value and a message
-that says how to fix it. A return with any error yields no ValidatedReturn at all: it is
-rejected whole. Warnings never block.
+that says how to fix it; so is anything the database could not hold (a NUL, half a surrogate
+pair, a number too long for its column). A return with any error yields no ValidatedReturn at
+all: it is rejected whole, and a caller of `on_records` throws away what it was given. Warnings
+never block.
 
+What is kept for the whole return is small: the refs of each sheet (for duplicates and
+cross-references), 32 bytes a record for the content digest, and the postcodes of one batch.
 Reference lookups (forces, councils, postcode districts) come from crossline.reference.lookups,
-which holds the tables in memory; postcodes are located in one batch at the end, so a return
-costs a handful of queries however many rows it has.
+which holds the tables in memory; postcodes are located a batch of RECORD_BATCH records at a
+time, so a return costs a query per batch however many rows it has.
 """
 
 import gc
-import hashlib
-import json
+import math
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import BinaryIO
 
 from django.utils import timezone
@@ -27,6 +34,7 @@ from django.utils import timezone
 from crossline.reference import lookups
 from crossline.reference.models import PoliceForce
 from crossline.returns import format as fmt
+from crossline.returns.digest import ContentDigest
 from crossline.returns.normalise import NotValid, age_on, split_multi
 from crossline.returns.readers import NO_HEADER, CellError, Formula, ReturnSource, read_upload
 from crossline.returns.rules import SheetPlan, closest_name, plan_sheet, return_field_normaliser
@@ -34,6 +42,8 @@ from crossline.returns.safety import RejectedFile
 
 MAX_ISSUES = 50_000  # per kind; the totals are still counted
 OLDEST_PLAUSIBLE_AGE = 90
+RECORD_BATCH = 2_000  # records handed on (and postcodes located) at a time
+LOCATED_POSTCODES_KEPT = 20_000  # postcodes remembered across batches, then forgotten
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +69,8 @@ class ReturnHeader:
     period_end: date
     submitted_by: str
     contact_email: str
+    # Where each field is in the 'return' sheet, for errors found later ("not your force").
+    rows: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(slots=True)
@@ -73,35 +85,15 @@ class ValidatedRecord:
 @dataclass
 class ValidatedReturn:
     header: ReturnHeader
-    records: dict[str, list[ValidatedRecord]]
+    counts: dict[str, int]  # records per sheet
+    digest: str
+    # Only when validate_return kept them (no on_records): fine for tests and small returns.
+    records: dict[str, list[ValidatedRecord]] = field(default_factory=dict)
 
     def content_digest(self) -> str:
-        """SHA-256 of the normalised content, the same whichever form it came in: equal digests
-        mean the same force, period and records (the order of rows does not matter)."""
-        digest = hashlib.sha256()
-        header = self.header
-        digest.update(_canonical([header.format_version, header.force.code, header.period_start,
-                                  header.period_end]))
-        for sheet in fmt.RECORD_SHEETS:
-            records = sorted(_canonical(record.values) for record in self.records.get(sheet, ()))
-            digest.update(_canonical([sheet, len(records)]))
-            for record in records:
-                digest.update(record)
-        return digest.hexdigest()
-
-
-def _plain(value):
-    if isinstance(value, lookups.Area):
-        return value.code
-    if isinstance(value, lookups.Council | PoliceForce):
-        return getattr(value, "code", None) or value.pk
-    if isinstance(value, date | Decimal):
-        return str(value)
-    return str(value)
-
-
-def _canonical(value) -> bytes:
-    return json.dumps(value, sort_keys=True, default=_plain, separators=(",", ":")).encode()
+        """SHA-256 of the normalised content (digest.py): equal digests mean the same force,
+        period and records, whichever form they came in and in whatever order."""
+        return self.digest
 
 
 @dataclass
@@ -123,8 +115,11 @@ def _show_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+OnRecords = Callable[[ReturnHeader, str, list[ValidatedRecord]], None]  # (header, sheet, records)
+
+
 class _Validation:
-    def __init__(self, source: ReturnSource, today: date):
+    def __init__(self, source: ReturnSource, today: date, on_records: OnRecords | None):
         self.source = source
         self.today = today
         self.errors: list[Issue] = []
@@ -134,10 +129,19 @@ class _Validation:
         self.rows_read = 0
         self.header: ReturnHeader | None = None
         self.limit = today  # no date may be after this: period_end once it is known
+        # An .xlsx cell cannot hold a NUL or half a surrogate pair (XML forbids them); CSV and JSON can.
+        self.check_text = source.form != "xlsx"
         self.refs: dict[str, dict[str, int]] = {sheet: {} for sheet in fmt.RECORD_SHEETS}
-        self.records: dict[str, list[ValidatedRecord]] = {sheet: [] for sheet in fmt.RECORD_SHEETS}
-        # postcode -> where it is used: (sheet, row, column, record or None once rejected)
-        self.postcodes: dict[str, list[tuple[str, int, str, ValidatedRecord | None]]] = {}
+        self.digest = ContentDigest()
+        self.kept: dict[str, list[ValidatedRecord]] = {}
+        self.on_records = on_records or self._keep
+        # The batch being read: its records, and where its postcodes are used
+        # (sheet, row, column, postcode, record or None once the return is rejected).
+        self.batch: list[ValidatedRecord] = []
+        self.uses: list[tuple[str, int, str, str, ValidatedRecord | None]] = []
+        self.located: dict = {}  # postcode -> lookups.PostcodeLocation, for the batches to come
+        self.postcode_warnings: list[tuple] = []
+        self.postcode_warnings_total = 0
         self.lookups_cache: dict = {}  # (kind, text) -> force, area or council, for the whole return
 
     # --- reporting ------------------------------------------------------------------------------
@@ -169,15 +173,22 @@ class _Validation:
             for sheet in fmt.RECORD_SHEETS:
                 if sheet in present:
                     self._read_sheet(fmt.SHEETS[sheet], present[sheet])
-            self._locate_postcodes()
         except RejectedFile as rejection:
             self.error(rejection.sheet, rejection.row, None, None, rejection.message, rejection.code)
+        # After the other warnings, in sheet and row order, as the batches were read.
+        for sheet, row_number, name, postcode, message, code in self.postcode_warnings:
+            self.warning(sheet, row_number, name, postcode, message, code)
+        self.warnings_total += self.postcode_warnings_total - len(self.postcode_warnings)
         validated = None
         if not self.errors_total and self.header is not None:
-            validated = ValidatedReturn(header=self.header, records=self.records)
+            validated = ValidatedReturn(header=self.header, counts=dict(self.digest.counts),
+                                        digest=self.digest.hexdigest(self.header), records=self.kept)
         return ValidationResult(form=self.source.form, errors=self.errors, warnings=self.warnings,
                                 validated=validated, rows_read=self.rows_read,
                                 errors_total=self.errors_total, warnings_total=self.warnings_total)
+
+    def _keep(self, header: ReturnHeader, sheet: str, records: list[ValidatedRecord]) -> None:
+        self.kept.setdefault(sheet, []).extend(records)
 
     def _check_sheets(self) -> dict[str, str]:
         present: dict[str, str] = {}
@@ -230,6 +241,11 @@ class _Validation:
             rows[field_name] = row.row_number
             if raw is None:
                 continue
+            unstorable = self._unstorable(raw) if self.check_text else None
+            if unstorable:
+                self.error("return", row.row_number, field_name, None, unstorable, "unstorable_text")
+                rows[field_name] = -row.row_number
+                continue
             try:
                 values[field_name] = return_field_normaliser(field_name, self.lookups_cache)(_single(raw))
             except NotValid as problem:
@@ -262,7 +278,7 @@ class _Validation:
         if end is not None:
             self.limit = end
         if set(values) >= set(fmt.RETURN_FIELDS) and not self.errors_total:
-            self.header = ReturnHeader(**values)
+            self.header = ReturnHeader(**values, rows={name: abs(row) for name, row in rows.items()})
 
     # --- record sheets --------------------------------------------------------------------------
     def _read_sheet(self, sheet: fmt.Sheet, name: str) -> None:
@@ -275,6 +291,7 @@ class _Validation:
         for row in self.source.rows(name):
             self.rows_read += 1
             read_row(plan, row.row_number, row.cells)
+        self._hand_on(sheet.name)
 
     def _read_row(self, plan: SheetPlan, row_number: int, cells: dict) -> None:
         # The hot loop of a 500,000-row return: local names, C-level set operations, and the
@@ -283,6 +300,7 @@ class _Validation:
         normalisers = plan.normalisers
         values: dict[str, object] = {}
         bad: set[str] = set()
+        check_text = self.check_text
         for name, raw in cells.items():
             spec = normalisers.get(name)
             if spec is None:
@@ -291,20 +309,25 @@ class _Validation:
                                "Give the column a header from the format, or clear the cell.", "no_header")
                 continue  # an unknown column: reported once, at the header
             normalise, multi = spec
-            if type(raw) is str and not (multi and ";" in raw):
-                try:
-                    value = normalise(raw)
-                except NotValid as problem:
+            if type(raw) is str:
+                if check_text and ("\x00" in raw or not raw.isascii()) and self._unstorable(raw):
                     bad.add(name)
-                    self.error(sheet, row_number, name, raw, str(problem), problem.code or plan.codes[name])
+                    self.error(sheet, row_number, name, None, self._unstorable(raw), "unstorable_text")
                     continue
-                values[name] = (value,) if multi else value
-            else:
-                value = self._unusual_cell(plan, row_number, name, raw, normalise, multi)
-                if value is None:
-                    bad.add(name)
-                elif value != ():
-                    values[name] = value
+                if not (multi and ";" in raw):
+                    try:
+                        value = normalise(raw)
+                    except NotValid as problem:
+                        bad.add(name)
+                        self.error(sheet, row_number, name, raw, str(problem), problem.code or plan.codes[name])
+                        continue
+                    values[name] = (value,) if multi else value
+                    continue
+            value = self._unusual_cell(plan, row_number, name, raw, normalise, multi)
+            if value is None:
+                bad.add(name)
+            elif value != ():
+                values[name] = value
         filled = values.keys() | bad if bad else values.keys()
         if not plan.required_set <= filled:
             for name in plan.required:
@@ -337,16 +360,50 @@ class _Validation:
             for name, derive in plan.derivations:
                 if name in values:
                     values[name] = derive(values[name], record)
-            self.records[sheet].append(record)
+            self.batch.append(record)
+            self.digest.add(sheet, values)
         for name in plan.postcodes:
             if name in values:
-                self.postcodes.setdefault(values[name], []).append((sheet, row_number, name, record))
+                self.uses.append((sheet, row_number, name, values[name], record))
+        if len(self.batch) >= RECORD_BATCH or len(self.uses) >= RECORD_BATCH:
+            self._hand_on(sheet)
+
+    def _hand_on(self, sheet: str) -> None:
+        """Place the batch's postcodes, then pass its records on, unless the return is rejected."""
+        if self.uses:
+            self._place_postcodes()
+        batch, self.batch = self.batch, []
+        if batch and not self.errors_total:
+            self.on_records(self.header, sheet, batch)
+
+    @staticmethod
+    def _unstorable(raw) -> str | None:
+        """Why the database could not hold this text (or an item of this list), or None."""
+        for text in raw if isinstance(raw, list) else (raw,):
+            if type(text) is float and not math.isfinite(text) and text is not raw:
+                return "This list holds a number too large to be a value anyone meant. Check the cell."
+            if not isinstance(text, str):
+                continue
+            if "\x00" in text:
+                return "This cell holds a NUL character (code 0), which cannot be stored. Remove it."
+            if not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    return "This cell holds a broken character (an unpaired surrogate). Type the text again."
+        return None
 
     def _unusual_cell(self, plan: SheetPlan, row_number: int, name: str, raw, normalise, multi: bool):
         """A cell that is not one plain text value: the normalised value, () for nothing, or None
         when it is wrong (reported here, each bad item of a list on its own)."""
         sheet = plan.sheet.name
+        unstorable = self._unstorable(raw) if isinstance(raw, list) else None
+        if unstorable:
+            self.error(sheet, row_number, name, None, unstorable, "unstorable_text")
+            return None
         try:
+            if type(raw) is float and not math.isfinite(raw):
+                raise NotValid("This number is too large to be a value anyone meant. Check the cell.")
             if isinstance(raw, Formula | CellError):
                 raise NotValid(_spreadsheet_problem(raw), code="formula" if isinstance(raw, Formula) else None)
             if isinstance(raw, dict):
@@ -387,31 +444,36 @@ class _Validation:
             self.warning("people", row_number, source, age, f"This makes the person {age} years old. Check "
                          f"the {source}.", "implausible_age")
 
-    def _locate_postcodes(self) -> None:
-        """Place every postcode (storage keeps where each record is) and warn about those whose
-        force area cannot be told: one batched look-up for the whole return."""
-        if not self.postcodes:
-            return
-        located = lookups.locate_postcodes(self.postcodes)
-        found: list[tuple] = []
-        for postcode, uses in self.postcodes.items():
+    def _place_postcodes(self) -> None:
+        """Place the batch's postcodes (storage keeps where each record is) and warn about those
+        whose force area cannot be told: one batched look-up for the postcodes not seen before."""
+        located = self.located
+        if len(located) > LOCATED_POSTCODES_KEPT:
+            located.clear()
+        missing = {use[3] for use in self.uses if use[3] not in located}
+        if missing:
+            located.update(lookups.locate_postcodes(missing))
+        for sheet, row_number, name, postcode, record in self.uses:
             location = located[postcode]
-            for _sheet, _row, name, record in uses:
-                if record is not None:
-                    record.derived[f"{name}_location"] = location
+            if record is not None:
+                record.derived[f"{name}_location"] = location
             if location.confidence == lookups.Confidence.UNKNOWN:
-                message = (f"The postcode district {location.district} is not in the reference data for England "
-                           "and Wales, so this place cannot be put in a force area. Check the postcode.")
-                found += [(*use[:3], postcode, message, "unknown_postcode_district") for use in uses]
+                self._postcode_warning(sheet, row_number, name, postcode, (
+                    f"The postcode district {location.district} is not in the reference data for England "
+                    "and Wales, so this place cannot be put in a force area. Check the postcode."),
+                    "unknown_postcode_district")
             elif location.confidence == lookups.Confidence.AMBIGUOUS:
                 forces = ", ".join(sorted({share.police_force.name for share in location.shares}))
-                message = (f"The postcode district {location.district} is split between forces ({forces}) and "
-                           "this postcode is not in the postcode directory, so its force area is uncertain.")
-                found += [(*use[:3], postcode, message, "ambiguous_postcode") for use in uses]
-        order = {sheet: index for index, sheet in enumerate(fmt.SHEETS)}
-        for sheet, row_number, name, postcode, message, code in sorted(found, key=lambda w: (order[w[0]], w[1])):
-            self.warning(sheet, row_number, name, postcode, message, code)
-        self.postcodes.clear()
+                self._postcode_warning(sheet, row_number, name, postcode, (
+                    f"The postcode district {location.district} is split between forces ({forces}) and "
+                    "this postcode is not in the postcode directory, so its force area is uncertain."),
+                    "ambiguous_postcode")
+        self.uses.clear()
+
+    def _postcode_warning(self, *warning) -> None:
+        self.postcode_warnings_total += 1
+        if len(self.postcode_warnings) < MAX_ISSUES:
+            self.postcode_warnings.append(warning)
 
 
 def _single(raw):
@@ -450,10 +512,12 @@ def _cycle_collector_paused():
             gc.enable()
 
 
-def validate_return(source: ReturnSource, *, today: date | None = None) -> ValidationResult:
-    """Validate every row of `source`; see the module docstring. `today` defaults to the local date."""
+def validate_return(source: ReturnSource, *, today: date | None = None,
+                    on_records: OnRecords | None = None) -> ValidationResult:
+    """Validate every row of `source`; see the module docstring. `today` defaults to the local date.
+    With `on_records`, records are handed to it as they are made rather than kept."""
     with _cycle_collector_paused():
-        return _Validation(source, today or timezone.localdate()).run()
+        return _Validation(source, today or timezone.localdate(), on_records).run()
 
 
 def validate_upload(data: bytes | BinaryIO, filename: str, *, today: date | None = None) -> ValidationResult:
