@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "crossline.compliance",
     "crossline.demo",
     "crossline.placements",
+    "crossline.linkage",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("placements/", include("crossline.placements.urls")),
     path("returns/", include("crossline.returns.urls")),
     path("compliance/", include("crossline.compliance.urls")),
+    path("crossover/", include("crossline.linkage.urls")),
     # The API authenticates machine clients itself (DRF, bearer tokens); sessions play no part.
     path("api/v1/schema", login_not_required(SpectacularAPIView.as_view()),
          name="api-schema"),

@@ -12,6 +12,8 @@ ITEMS = [
     ("Placement notifications", "placements:list", "crossline.acknowledge_placement", "Children placed in your area by councils elsewhere: acknowledge them, record missing episodes, see match alerts."),
     ("Placement notifications", "placements:list", "crossline.create_placement", "Tell the police when you place a child at risk of exploitation in another area, and follow what they do."),
     ("Placement figures", "placements:figures", "crossline.view_aggregates", "How quickly each force acknowledges placement notifications, and how many councils make."),
+    ("Crossover", "linkage:home", "crossline.view_returns", "Lines, people and places that more than one force reports, force by force."),
+    ("Review matches", "linkage:queue", "crossline.review_matches", "Decide whether records that may be the same person, place or line are."),
     ("Users", "organisations:users", "crossline.manage_users", "Invite people, change their roles, suspend accounts, manage API clients."),
     ("Audit", "audit:search", "crossline.search_audit", "Search who viewed, exported or changed personal data, and why."),
     ("Geography", "reference:areas", None, "Police forces, regions, councils, and which force covers a postcode."),
