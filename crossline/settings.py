@@ -88,11 +88,15 @@ INSTALLED_APPS = [
     "crossline.demo",
     "crossline.placements",
     "crossline.linkage",
+    "crossline.intensification",
+    "crossline.assessment",
+    "crossline.tasking",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "crossline.core.middleware.RequestIdMiddleware",
+    "crossline.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -304,5 +308,20 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+# Placement notifications: how long after routing an unacknowledged one is escalated to the host
+# force's supervisors, then to the national duty desk. Unset: crossline/placements/conf.py's
+# defaults (24 and 48 hours). See docs/operations.md.
+if env_str("PLACEMENT_ESCALATE_TO_SUPERVISORS_HOURS"):
+    PLACEMENT_ESCALATE_TO_SUPERVISORS_AFTER = timedelta(hours=float(env_str("PLACEMENT_ESCALATE_TO_SUPERVISORS_HOURS")))
+if env_str("PLACEMENT_ESCALATE_TO_DUTY_DESK_HOURS"):
+    PLACEMENT_ESCALATE_TO_DUTY_DESK_AFTER = timedelta(hours=float(env_str("PLACEMENT_ESCALATE_TO_DUTY_DESK_HOURS")))
+# The largest file anyone may send (a national return, an intensification-week spreadsheet), and
+# the largest request body: the file plus room for the form around it. Larger requests are refused
+# before they are read (core.middleware.RequestSizeLimitMiddleware).
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+# Crossover with `crossline resolve --engine spark`: the Spark master to run on. local[*] uses this
+# machine's cores; a national deployment points it at its cluster (spark://host:7077, yarn, k8s://...).
+LINKAGE_SPARK_MASTER = env_str("CROSSLINE_SPARK_MASTER", "local[*]")
 # The address people use to reach the service (for links in e-mails).
 CROSSLINE_BASE_URL = env_str("CROSSLINE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

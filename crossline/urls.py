@@ -18,10 +18,15 @@ urlpatterns = [
     path("returns/", include("crossline.returns.urls")),
     path("compliance/", include("crossline.compliance.urls")),
     path("crossover/", include("crossline.linkage.urls")),
+    path("priorities/", include("crossline.assessment.urls")),
+    path("tasking/", include("crossline.tasking.urls")),
+    path("intensification/", include("crossline.intensification.urls")),
     # The API authenticates machine clients itself (DRF, bearer tokens); sessions play no part.
     path("api/v1/schema", login_not_required(SpectacularAPIView.as_view()),
          name="api-schema"),
     path("api/v1/placements/", include("crossline.placements.api_urls")),
+    path("api/v1/tasking/", include("crossline.tasking.api_urls")),
+    path("api/v1/intensification/", include("crossline.intensification.api_urls")),
     path("api/v1/", include("crossline.returns.api_urls")),
     # Not at /admin/ (AC-06): the path is set per deployment.
     path(settings.CROSSLINE_ADMIN_PATH, admin.site.urls),

@@ -19,7 +19,8 @@ const copies = [
   [join(govuk, 'govuk-frontend.min.js.map'), 'vendor/govuk-frontend.min.js.map'],
   [join(moj, 'moj-frontend.min.js'), 'vendor/moj-frontend.min.js'],
   [join(moj, 'moj-frontend.min.js.map'), 'vendor/moj-frontend.min.js.map'],
-  [join(modules, 'cytoscape', 'dist', 'cytoscape.esm.min.mjs'), 'vendor/cytoscape.esm.min.mjs'],
+  // Cytoscape.js draws a line's network (linkage/network.js); a classic script, so no import map.
+  [join(modules, 'cytoscape', 'dist', 'cytoscape.min.js'), 'vendor/cytoscape.min.js'],
   // GOV.UK and MOJ images share one folder: MOJ Frontend points GOV.UK's images path at its own.
   [join(govuk, 'assets', 'images'), 'assets/images'],
   [join(moj, 'assets', 'images'), 'assets/images'],

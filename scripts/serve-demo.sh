@@ -12,8 +12,14 @@ reminders=$!
 # Placement notifications: delivery from the outbox and escalation of unacknowledged ones.
 "$BIN/crossline" placements work --every 5 >"${CROSSLINE_VAR_DIR:-var}/placements.log" 2>&1 &
 placements=$!
+# Taskings: chase overdue owners and tell organisations working the same line about each other.
+"$BIN/crossline" tasking chase --every 15 >>"${CROSSLINE_VAR_DIR:-var}/tasking.log" 2>&1 &
+tasking=$!
+# Intensification weeks: remind forces whose results are due soon.
+"$BIN/crossline" intensification remind --every 60 >"${CROSSLINE_VAR_DIR:-var}/intensification.log" 2>&1 &
+intensification=$!
 web=""
-trap 'kill $worker $reminders $placements $web 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $reminders $placements $tasking $intensification $web 2>/dev/null || true' EXIT INT TERM
 
 key=$("$BIN/crossline" demo key)
 cat <<MSG

@@ -102,6 +102,8 @@ class MachineClientScope(models.TextChoices):
     RETURNS_READ = "returns:read", "Read the organisation's returns"
     PLACEMENTS_WRITE = "placements:write", "Send placement notifications"
     PLACEMENTS_READ = "placements:read", "Read placement notifications"
+    TASKING_RESPOND = "tasking:respond", "Read and answer the organisation's taskings; nominate local priorities"
+    TASKING_COORDINATE = "tasking:coordinate", "Decide nominations of local priorities (co-ordinators)"
 
 
 SCOPE_PERMISSIONS = {
@@ -109,6 +111,8 @@ SCOPE_PERMISSIONS = {
     MachineClientScope.RETURNS_READ: {"crossline.view_returns"},
     MachineClientScope.PLACEMENTS_WRITE: {"crossline.create_placement"},
     MachineClientScope.PLACEMENTS_READ: {"crossline.acknowledge_placement"},
+    MachineClientScope.TASKING_RESPOND: {"crossline.respond_to_tasking"},
+    MachineClientScope.TASKING_COORDINATE: {"crossline.coordinate_tasking"},
 }
 
 

@@ -6,7 +6,8 @@ Due: the period has ended, nothing has been accepted, and the due date has not y
 
 "Received" is the moment the accepted file arrived (`Submission.received_at` of the submission
 that created version 1), not when checking finished: a force is not late because validation ran
-for a minute past midnight. Rejected attempts count for nothing, but each is shown.
+for a minute past midnight. Rejected attempts count for nothing, but each is shown against the
+period its return names (or, if the file could not be read that far, the period it most likely was).
 """
 
 from bisect import bisect_right
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Count, Min
+from django.db.models import Count, F, Min, Q
 
 from crossline.compliance.schedule import Period
 from crossline.compliance.workdays import end_of_day
@@ -71,12 +72,20 @@ def timeliness_by_force(*, force_codes: list[str], periods: list[Period],
         ).values("force_id", "period_start", "period_end").annotate(
             received_at=Min("submission__received_at"), versions=Count("id"))
     }
-    rejected: dict[str, list[datetime]] = defaultdict(list)
-    for force_id, received_at in Submission.objects.filter(
-        status=SubmissionStatus.REJECTED, organisation__kind=OrganisationKind.POLICE_FORCE,
-        organisation__police_force_id__in=force_codes, received_at__gte=end_of_day(first.end),
-    ).order_by("received_at").values_list("organisation__police_force_id", "received_at"):
-        rejected[force_id].append(received_at)
+    rejected: dict[str, list[tuple[datetime, tuple | None]]] = defaultdict(list)
+    # An attempt counts for the force its return names if its sender may submit for that force (a
+    # force for itself, a ROCU for its region: never a force's slip naming another); one whose
+    # file could not be read that far counts for the force that sent it.
+    named = Q(force_id__in=force_codes) & (Q(organisation__police_force_id=F("force_id"))
+                                           | Q(organisation__kind=OrganisationKind.ROCU,
+                                               organisation__region_id=F("force__region_id")))
+    unnamed = Q(force__isnull=True, organisation__kind=OrganisationKind.POLICE_FORCE,
+                organisation__police_force_id__in=force_codes)
+    for force_id, sender_force_id, start, end, received_at in Submission.objects.filter(
+        named | unnamed, status=SubmissionStatus.REJECTED, received_at__gte=end_of_day(first.end),
+    ).order_by("received_at").values_list("force_id", "organisation__police_force_id", "period_start",
+                                          "period_end", "received_at"):
+        rejected[force_id or sender_force_id].append((received_at, (start, end) if start else None))
 
     result = {}
     for code in force_codes:
@@ -91,14 +100,21 @@ def timeliness_by_force(*, force_codes: list[str], periods: list[Period],
 
 
 def _rejected_by_period(periods: list[Period], received: list[datetime | None],
-                        attempts: list[datetime]) -> list[int]:
-    """A rejected file may never have been read far enough to say which period it was for, so each
-    attempt is put against the oldest period that had ended and was still outstanding when it
-    arrived: what the force was, in all likelihood, trying to send. An attempt made while nothing
-    was outstanding (a correction that failed) is not counted against any period."""
+                        attempts: list[tuple[datetime, tuple | None]]) -> list[int]:
+    """Each rejected attempt against the period its return names, when that is one of `periods`;
+    one naming a period outside them is not counted. A file not read far enough to say (or naming
+    dates off the schedule) is put against the oldest period that had ended and was still
+    outstanding when it arrived: what the force was, in all likelihood, trying to send. Such an
+    attempt made while nothing was outstanding (a correction that failed) counts for no period."""
     counts = [0] * len(periods)
     ends = [end_of_day(period.end) for period in periods]
-    for at in attempts:
+    by_dates = {(period.start, period.end): index for index, period in enumerate(periods)}
+    for at, named in attempts:
+        if named in by_dates:
+            counts[by_dates[named]] += 1
+            continue
+        if named is not None and (named[1] < periods[0].start or named[0] > periods[-1].end):
+            continue  # for a period outside those shown
         ended = bisect_right(ends, at)
         for index in range(ended):
             if received[index] is None or received[index] > at:

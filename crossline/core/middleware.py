@@ -43,3 +43,40 @@ class NoStoreMiddleware:
 def client_ip(request) -> str:
     """The address the request came from. Behind a proxy, the proxy must set REMOTE_ADDR."""
     return request.META.get("REMOTE_ADDR", "") or ""
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose declared body is larger than any page or API accepts (IN-01), before
+    anything reads it: without this, the CSRF check parses a multipart upload, and Django writes
+    its files to disk, before the view's own size check runs. The limit leaves room for the form
+    fields and multipart framing around the largest file a return may be."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.http import HttpResponse
+        from django.template import loader
+
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0  # Django treats a malformed length as none, and reads nothing
+        if declared > settings.REQUEST_MAX_BYTES:
+            limit_mb = settings.UPLOAD_MAX_BYTES // 2**20
+            if request.path.startswith("/api/"):
+                import json
+
+                from crossline.core.problems import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
+
+                response = HttpResponse(json.dumps({
+                    "type": PROBLEM_BASE + "request-too-large", "title": "Request too large", "status": 413,
+                    "detail": f"Crossline accepts files of up to {limit_mb} MB; nothing was kept."}),
+                    status=413, content_type=PROBLEM_CONTENT_TYPE)
+            else:
+                body = loader.get_template("errors/413.html").render({"limit_mb": limit_mb})
+                response = HttpResponse(body, status=413)
+            response["Connection"] = "close"  # the unread body must not be taken for the next request
+            return response
+        return self.get_response(request)

@@ -15,6 +15,7 @@ from crossline.organisations.models import Organisation, OrganisationKind
 from crossline.returns.models import NationalReturn, Submission
 from crossline.returns.services import return_submit
 from crossline.synthetic.generate import generate_world, write_returns
+from crossline.synthetic.world import DUE_WORKING_DAYS
 
 DEMO_SEED = 7
 
@@ -44,7 +45,7 @@ def demo_returns_load(*, out_dir: Path, scale: str = "demo", progress=print) -> 
     manifest = json.loads((out_dir / "manifest.json").read_text())
     if not ReturnSchedule.objects.exists():
         first = min(date.fromisoformat(period["start"]) for period in manifest["periods"])
-        return_schedule_set(effective_from=first, due_working_days=10, changed_by=None,
+        return_schedule_set(effective_from=first, due_working_days=DUE_WORKING_DAYS, changed_by=None,
                             reason="Demonstration: the national default")
     forces = {org.police_force_id: org for org in Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE)}
     outcome: dict[str, int] = {}

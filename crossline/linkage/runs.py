@@ -8,21 +8,32 @@ is written with the last of them.
 """
 
 import logging
+import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
-from django.db import transaction
+import pyarrow as pa
+import pyarrow.compute as pc
+from django.db import connection, transaction
 from django.utils import timezone
 
 from crossline.audit.models import AuditAction
 from crossline.audit.services import audit_record
-from crossline.linkage import candidates, feedback
+from crossline.linkage import candidates, feedback, profile_store
 from crossline.linkage.engine import deterministic, splink_run
 from crossline.linkage.engine import people as people_engine
-from crossline.linkage.engine.clustering import Clustering
+from crossline.linkage.engine.clustering import Clustering, Link
 from crossline.linkage.engine.probabilistic import Thresholds, level_labels, reasons, split
-from crossline.linkage.engine.records import KINDS, collection_paused, person_lines, snapshot_load
+from crossline.linkage.engine.records import (
+    KINDS,
+    Key,
+    collection_paused,
+    current_records,
+    person_lines,
+    snapshot_load,
+)
 from crossline.linkage.engine.resolve import Candidate, KindResult, Settings, resolve_kind
 from crossline.linkage.engine.spark import session_for
 from crossline.linkage.models import CommonValue, EntityMember, LinkRun, RunMode, RunStatus
@@ -30,11 +41,12 @@ from crossline.linkage.recluster import entities_of_keys, identities_of, reclust
 from crossline.linkage.selectors import decisions_for, excluded_values, line_entity_labels
 from crossline.linkage.services import entity_recount, linkage_model_active
 from crossline.linkage.store import clusters_store
-from crossline.returns.models import NationalReturn, Person
+from crossline.returns.models import NationalReturn, Person, RecordLink
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 THRESHOLDS = Thresholds(auto_link=0.97, review=0.5)
+BULK_CACHE_KIB = 256 * 1024  # SQLite page cache while a run stores its entities
 STAGES = {"line": "Deal lines", "vehicle": "Vehicles", "location": "Locations", "person": "People"}
 
 
@@ -112,6 +124,27 @@ def linkage_resolve_full(*, started_by=None, engine: str = "duckdb", progress: P
     return run
 
 
+@contextmanager
+def _bulk_writing() -> Iterator[None]:
+    """On SQLite, a page cache big enough for the indexes a run writes into. The default (2 MB)
+    is far smaller than the member table's eight indexes at a million records, so each insert
+    reads index pages back from the file: at 1M that doubles the time to store the members.
+    The cache grows only as pages are used, and is given back afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB:d}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before):d}")
+            cursor.execute("PRAGMA shrink_memory")
+
+
 def _resolve_kinds(run: LinkRun, report: Progress, kinds: list[str], settings: Settings) -> tuple[dict, list]:
     counts, conflicts = {}, []
     line_labels = None
@@ -127,8 +160,12 @@ def _resolve_kinds(run: LinkRun, report: Progress, kinds: list[str], settings: S
         with collection_paused():
             result = resolve_kind(kind, snapshot, settings, decisions_for(kind=kind))
         linked = time.perf_counter()
+        # The profiles scored, kept for runs on single returns: written beside the database
+        # writes below, in a thread of its own (Parquet's writer works outside the GIL).
+        keeping = _ProfilesKeep(result, settings) if result.profiles is not None else None
+        result.profiles = None
         _progress(run, report, f"{STAGES[kind]}: storing", step, len(kinds))
-        with transaction.atomic(), collection_paused():
+        with transaction.atomic(), collection_paused(), _bulk_writing():
             stored = clusters_store(run=run, result=result, full=True)
             entity_of = stored.pop("entity_of")
             queued = candidates.candidates_store(run=run, result=result, entity_of=entity_of, full=True)
@@ -136,8 +173,13 @@ def _resolve_kinds(run: LinkRun, report: Progress, kinds: list[str], settings: S
         if kind == "line":
             line_labels = {snapshot.keys[node]: str(entity) for node, entity in entity_of.items()}
         counts[kind] = _kind_counts(result, stored, queued)
+        if keeping is not None:
+            token = keeping.result()
+            if token:
+                counts[kind]["profile_store"] = token
         # Where the time goes, for the run page and the benchmarks.
         counts[kind]["seconds"] = {"read": round(read - began, 2), "link": round(linked - read, 2),
+                                   **{f"link: {step}": seconds for step, seconds in result.seconds.items()},
                                    "store": round(time.perf_counter() - linked, 2)}
         conflicts += _conflicts(result)
     return counts, conflicts
@@ -178,6 +220,48 @@ def run_fail(run: LinkRun, error: Exception) -> None:
 
 
 
+PERSON_EXCLUDABLE = ("phone", "address", "postcode")
+
+
+def _person_excluded(excluded: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {name: set(excluded.get(name, set())) for name in PERSON_EXCLUDABLE}
+
+
+class _ProfilesKeep:
+    """Writes a full run's people profiles to the profile store in a thread; `result()` waits
+    for it and gives the file's token (None if it could not be written: the next run on a
+    return then builds the profiles from the database)."""
+
+    def __init__(self, result: KindResult, settings: Settings):
+        snapshot = result.snapshot
+        # As a run on a return will read them: the exclusion list plus the values this run
+        # found too common (kept as CommonValue below).
+        excluded = _person_excluded(settings.excluded)
+        for name, values in result.dropped.items():
+            excluded.setdefault(name, set()).update(values)
+        self.stored = profile_store.Stored.of(
+            snapshot.keys, result.profiles, returns={record.return_id for record in snapshot.records},
+            records=len(snapshot.records),
+            excluded=profile_store.excluded_digest(excluded),
+            lines=profile_store.lines_digest(settings.line_entities or {}))
+        self.token = None
+        self.path = profile_store.store_path()
+        self.thread = threading.Thread(target=self._write, name="profile-store", daemon=True)
+        self.thread.start()
+
+    def _write(self) -> None:
+        try:
+            self.token = profile_store.write(self.stored, self.path)
+        except Exception:  # noqa: BLE001 - the store is a cache: the run stands without it
+            logger.exception("Could not keep the people profiles")
+        finally:
+            self.stored = None
+
+    def result(self) -> str | None:
+        self.thread.join()
+        return self.token
+
+
 def _superseded_members_remove() -> set[int]:
     """Records of returns no longer current leave their entities; the entities they left."""
     gone = EntityMember.objects.filter(national_return__is_current=False)
@@ -186,52 +270,131 @@ def _superseded_members_remove() -> set[int]:
     return touched
 
 
+def _store_current(stored: profile_store.Stored | None) -> bool:
+    """Whether the stored profiles are those the last run over people left (see profile_store)."""
+    if stored is None:
+        return False
+    last = (LinkRun.objects.filter(status=RunStatus.FINISHED, counts__has_key="person")
+            .order_by("-finished_at", "-id").values_list("counts", flat=True).first())
+    return bool(last) and last.get("person", {}).get("profile_store") == stored.token
+
+
+def _profiles_now(settings: Settings, national_return_id: int, excluded: dict[str, set[str]],
+                  timings: dict) -> tuple[profile_store.Stored, set[Key]]:
+    """Every current identity's profile, and the identities to score: from the profile store,
+    rebuilding only the identities whose records changed since it was written; from the
+    database if it is missing or out of date."""
+    began = time.perf_counter()
+    stored = profile_store.read()
+    excluded_digest = profile_store.excluded_digest(excluded)
+    lines_digest = profile_store.lines_digest(settings.line_entities)
+    new_keys = set(Person.objects.filter(national_return_id=national_return_id).values_list(
+        "national_return__force_id", "ref"))
+    current = set(NationalReturn.objects.filter(is_current=True).values_list("pk", flat=True))
+    records = Person.objects.filter(national_return__is_current=True).count()
+    if _store_current(stored) and stored.excluded == excluded_digest:
+        # Records are never changed in place, only added and superseded with their returns; a
+        # count that does not add up means some were deleted (retention, erasure): rebuild.
+        gone = Person.objects.filter(national_return_id__in=sorted(stored.returns - current)).count()
+        added = Person.objects.filter(national_return_id__in=sorted(current - stored.returns)).count()
+        if stored.records - gone + added != records:
+            stored = None
+    else:
+        stored = None
+    if stored is None:
+        snapshot = snapshot_load("person")
+        person_lines(snapshot)
+        rows = people_engine.profile_rows(snapshot, excluded=excluded, line_entities=settings.line_entities)
+        table = people_engine.profile_table(rows)
+        del rows
+        timings["profiles (all, from the database)"] = round(time.perf_counter() - began, 2)
+        return profile_store.Stored.of(snapshot.keys, table,
+                                       returns={record.return_id for record in snapshot.records},
+                                    records=len(snapshot.records), excluded=excluded_digest,
+                                    lines=lines_digest), new_keys
+    changed = current ^ stored.returns
+    affected = set(new_keys)
+    if changed - {national_return_id}:
+        affected |= set(Person.objects.filter(national_return_id__in=sorted(changed - {national_return_id}))
+                        .values_list("national_return__force_id", "ref"))
+    if stored.lines != lines_digest:
+        # Lines were re-resolved: the people on any line may name a different entity now.
+        affected |= set(RecordLink.objects.filter(national_return__is_current=True, from_sheet="people",
+                                                  to_sheet="lines").values_list("national_return__force_id",
+                                                                                "from_ref"))
+    snapshot = snapshot_load("person", rows=current_records("person", keys=affected))
+    person_lines(snapshot, returns={record.return_id for record in snapshot.records})
+    rows = people_engine.profile_rows(snapshot, excluded=excluded, line_entities=settings.line_entities)
+    stored = profile_store.replace(stored, affected, rows, snapshot.keys)
+    stored.returns, stored.records, stored.lines = current, records, lines_digest
+    timings["profiles (changed, from the store)"] = round(time.perf_counter() - began, 2)
+    return stored, affected
+
+
 def _person_increment(run: LinkRun, settings: Settings, national_return_id: int) -> dict:
     """People of one return against everyone stored: score only pairs involving its people,
     then re-cluster just the entities they touch."""
-    snapshot = snapshot_load("person")
-    person_lines(snapshot)
+    timings: dict[str, float] = {}
     settings.line_entities = line_entity_labels()
-    new_keys = set(Person.objects.filter(national_return_id=national_return_id).values_list(
-        "national_return__force_id", "ref"))
-    new = {snapshot.index[key] for key in new_keys if key in snapshot.index}
-    excluded = excluded_values(kind="person")
-    rows = people_engine.profile_rows(snapshot, excluded={name: excluded.get(name, set())
-                                                          for name in ("phone", "address", "postcode")},
-                                      line_entities=settings.line_entities)
-    pairs = splink_run.predict_new(settings.models["person"], people_engine.profile_table(rows), new,
+    excluded = _person_excluded(excluded_values(kind="person"))
+    stored, scored_keys = _profiles_now(settings, national_return_id, excluded, timings)
+    new = set(stored.numbers(scored_keys).values())
+    began = time.perf_counter()
+    pairs = splink_run.predict_new(settings.models["person"], stored.table, new,
                                    threshold=settings.thresholds.review, engine=settings.engine,
                                    spark_session=settings.spark_session, structure=people_engine.settings())
+    timings["predict"] = round(time.perf_counter() - began, 2)
+    began = time.perf_counter()
     links, scored = split(pairs, settings.thresholds)
-    pnc_at = 6
-    new_pncs = {record.values[pnc_at] for record in snapshot.records if record.identity in new
-                and record.values[pnc_at]}
-    holders = defaultdict(set)
-    for record in snapshot.records:
-        if record.values[pnc_at] in new_pncs:
-            holders[record.values[pnc_at]].add(record.identity)
-    for identities in holders.values():
-        links += list(deterministic.chain(identities, (("field", "pnc"),)))
-    keys = snapshot.keys
+    # PNC ids the new people share with anyone.
+    pncs = stored.table.column("pnc")
+    identities = stored.table.column("identity")
+    new_pncs = pc.unique(pc.drop_null(pncs.filter(pc.is_in(identities, value_set=pa.array(sorted(new), pa.int64())))))
+    if len(new_pncs):
+        holding = stored.table.filter(pc.is_in(pncs, value_set=new_pncs)).select(["pnc", "identity"]).to_pylist()
+        holders = defaultdict(set)
+        for row in holding:
+            holders[row["pnc"]].add(row["identity"])
+        for holder_set in holders.values():
+            links += list(deterministic.chain(holder_set, (("field", "pnc"),)))
     reached = set(new) | {node for link in links for node in (link.left, link.right)}
+    keys = stored.keys_of(reached | {node for pair in scored for node in (pair.left, pair.right)})
     entity_ids = entities_of_keys(kind="person", keys=[keys[node] for node in reached])
     scope = identities_of(entity_ids) | {keys[node] for node in reached}
+    # From here on, only the identities in scope (and the other sides of candidate pairs): a
+    # snapshot of their records alone.
+    snapshot = snapshot_load("person", rows=current_records("person", keys=scope | set(keys.values())))
+    index = snapshot.index
+
+    def local(node: int) -> int | None:
+        return index.get(keys[node])
+
+    links = [Link(local(link.left), local(link.right), link.how, link.weight, link.evidence) for link in links
+             if local(link.left) is not None and local(link.right) is not None]
     decisions = decisions_for(kind="person")
     model = settings.models["person"]
     labels = level_labels(model)
-    candidates_found = [Candidate(pair.left, pair.right, pair.probability, pair.weight,
-                                  reasons(pair, labels, people_engine.COMPARISONS)) for pair in scored]
-    stored = recluster(kind="person", keys=scope, entity_ids=entity_ids, extra_links=links, run=run,
-                       decisions=decisions, snapshot=snapshot)
-    entity_of = stored.pop("entity_of")
+    candidates_found = [Candidate(local(pair.left), local(pair.right), pair.probability, pair.weight,
+                                  reasons(pair, labels, people_engine.COMPARISONS)) for pair in scored
+                        if local(pair.left) is not None and local(pair.right) is not None]
+    stored_counts = recluster(kind="person", keys=scope, entity_ids=entity_ids, extra_links=links, run=run,
+                              decisions=decisions, snapshot=snapshot)
+    entity_of = stored_counts.pop("entity_of")
+    local_keys = snapshot.keys
     result = KindResult("person", snapshot, Clustering(), [
         candidate for candidate in candidates_found
         if entity_of.get(candidate.left) != entity_of.get(candidate.right)
-        and frozenset((keys[candidate.left], keys[candidate.right])) not in decisions.decided])
-    queued = candidates.candidates_store(run=run, result=result, entity_of=entity_of, full=False, scope=new)
-    return {"records": sum(1 for record in snapshot.records if record.identity in new), "identities": len(new),
-            "links": dict(Counter(link.how for link in links)), "candidates": queued,
-            "entities_touched": len(set(entity_of.values())), **stored}
+        and frozenset((local_keys[candidate.left], local_keys[candidate.right])) not in decisions.decided])
+    new_local = {index[key] for key in scored_keys if key in index}
+    queued = candidates.candidates_store(run=run, result=result, entity_of=entity_of, full=False, scope=new_local)
+    timings["cluster and store"] = round(time.perf_counter() - began, 2)
+    began = time.perf_counter()
+    token = profile_store.write(stored)
+    timings["profile store"] = round(time.perf_counter() - began, 2)
+    return {"records": sum(1 for record in snapshot.records if record.identity in new_local),
+            "identities": len(new), "links": dict(Counter(link.how for link in links)), "candidates": queued,
+            "entities_touched": len(set(entity_of.values())), "profile_store": token, "seconds": timings,
+            **stored_counts}
 
 
 def linkage_resolve_return(*, national_return_id: int, progress: Progress | None = None, engine: str = "duckdb",

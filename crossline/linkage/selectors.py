@@ -177,16 +177,20 @@ def pair_records(pair: CandidatePair) -> tuple[list, list]:
     return sides[0], sides[1]
 
 
+def own_force_code(user) -> str | None:
+    """The police force whose own records `user` holds (a force's people), else None."""
+    organisation = getattr(user, "organisation", None) if getattr(user, "organisation_id", None) else None
+    return getattr(organisation, "police_force_id", None) if organisation is not None else None
+
+
 def access_requests_to_decide(*, user) -> QuerySet[AccessRequest]:
-    """Pending requests for records of the forces this user reviews matches for."""
-    if not user.has_perm(REVIEW_MATCHES):
+    """Pending requests for the records of the user's own force. Only the holding force decides
+    who sees its records: a region or the national centre may read them, but does not own them."""
+    code = own_force_code(user)
+    if not user.has_perm(REVIEW_MATCHES) or code is None or not user.has_perm(VIEW_PERSONAL_DATA):
         return AccessRequest.objects.none()
-    forces = readable_forces(user=user)
-    requests = AccessRequest.objects.filter(status=AccessStatus.PENDING).select_related(
+    return AccessRequest.objects.filter(status=AccessStatus.PENDING, holding_force_id=code).select_related(
         "holding_force", "requested_by", "requesting_organisation")
-    if forces is not None:
-        requests = requests.filter(holding_force__in=forces)
-    return requests
 
 
 def runs_visible_to(*, user) -> QuerySet[LinkRun]:

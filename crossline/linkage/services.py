@@ -33,7 +33,7 @@ from crossline.linkage.models import (
     MatchDecision,
     PairStatus,
 )
-from crossline.linkage.selectors import comparable_value, entities_visible_to, readable_forces
+from crossline.linkage.selectors import comparable_value, entities_visible_to, own_force_code, readable_forces
 
 SHIPPED_MODELS = Path(__file__).resolve().parent / "models"
 SHIPPED = {"person": "people-v1.json", "location": "locations-v1.json"}
@@ -330,8 +330,8 @@ def access_request_decide(*, access: AccessRequest, approve: bool, user, note: s
                           request=None) -> AccessRequest:
     """The holding force approves or declines; an approval discloses its records of the entity."""
     access = AccessRequest.objects.select_for_update().get(pk=access.pk)
-    readable = readable_forces(user=user)
-    if not user.has_perm(REVIEW_MATCHES) or (readable is not None and access.holding_force_id not in readable):
+    # The holding force itself decides: not a region or the national centre that may also read it.
+    if not user.has_perm(REVIEW_MATCHES) or own_force_code(user) != access.holding_force_id:
         raise PermissionDenied
     if access.requested_by_id == user.pk:
         raise PermissionDenied

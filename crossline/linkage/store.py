@@ -42,7 +42,17 @@ def entities_create(*, kind: str, run: LinkRun, now, shapes: list[tuple[list[str
         return []
     before = Entity.objects.order_by("-id").values_list("id", flat=True).first() or 0
     moment = _moment(now)
-    write_rows(ENTITIES, ((kind, True, run.pk, run.pk, moment, moment, json.dumps(forces), count)
+    # Forces lists repeat (most entities are one force's): each distinct list is encoded once.
+    encoded: dict[tuple, str] = {}
+
+    def forces_json(forces: list[str]) -> str:
+        key = tuple(forces)
+        text = encoded.get(key)
+        if text is None:
+            text = encoded[key] = json.dumps(forces)
+        return text
+
+    write_rows(ENTITIES, ((kind, True, run.pk, run.pk, moment, moment, forces_json(forces), count)
                           for forces, count in shapes))
     # One writer inserts these in order within the run's transaction: their ids ascend likewise.
     ids = list(Entity.objects.filter(id__gt=before, created_run=run, kind=kind).order_by("id")
@@ -76,6 +86,8 @@ def _attach_order(members: list[int], links: list[Link]) -> dict[int, str]:
     for link in links:
         adjacent[link.left].append((link.right, link.how))
         adjacent[link.right].append((link.left, link.how))
+    if len(members) == 1:
+        return {members[0]: LinkHow.ALONE}
     start = min(members)
     how = {start: LinkHow.ALONE}
     stack = [start]
@@ -101,8 +113,11 @@ def clusters_store(*, run: LinkRun, result: KindResult, scope: Iterable[int] | N
     wanted = None if scope is None else set(scope)
     clusters = [(root, members) for root, members in clustering.members.items()
                 if wanted is None or wanted.intersection(members)]
-    in_scope = {node for _root, members in clusters for node in members}
-    records = [record for record in snapshot.records if record.identity in in_scope]
+    if wanted is None:
+        records = snapshot.records
+    else:
+        in_scope = {node for _root, members in clusters for node in members}
+        records = [record for record in snapshot.records if record.identity in in_scope]
     record_ids = [record.pk for record in records]
 
     existing: dict[int, tuple[int, int, str]] = {}  # record id -> (member id, entity id, how)
@@ -141,19 +156,26 @@ def clusters_store(*, run: LinkRun, result: KindResult, scope: Iterable[int] | N
 
     # Members.
     to_create, moves = [], defaultdict(list)
+    keys, spanning = snapshot.keys, clustering.spanning
     for root, members in clusters:
         entity_id = entity_of_root[root]
-        attached = _attach_order(members, clustering.spanning.get(root, []))
+        attached = _attach_order(members, spanning.get(root, ()))
         for node in members:
-            force, ref = snapshot.keys[node]
-            for position, record in enumerate(sorted(by_identity[node], key=lambda record: record.pk)):
+            force, ref = keys[node]
+            own = by_identity[node]
+            if len(own) > 1:
+                own = sorted(own, key=lambda record: record.pk)
+            for position, record in enumerate(own):
                 how = attached[node] if position == 0 else LinkHow.OWN_REF
                 old = existing.get(record.pk)
                 if old is None:
                     to_create.append((entity_id, kind, record.pk, record.return_id, force, ref, how, run.pk))
                 elif old[1] != entity_id or old[2] != how:
                     moves[(entity_id, how)].append(old[0])
-    write_rows(MEMBERS, to_create)
+    # In record order: the (kind, record) unique index then grows at its end, page by page.
+    to_create.sort(key=lambda row: row[2])
+    added = write_rows(MEMBERS, to_create)
+    del to_create[:]
     # Grouped by destination: one UPDATE per (entity, how) rather than a CASE per row.
     for (entity_id, how), member_ids in moves.items():
         for start in range(0, len(member_ids), 900):
@@ -180,7 +202,7 @@ def clusters_store(*, run: LinkRun, result: KindResult, scope: Iterable[int] | N
                                retired={old: (successors[old].most_common(1)[0][0] if successors.get(old) else None)
                                         for old in old_entities - taken})
     moved = sum(len(member_ids) for member_ids in moves.values())
-    return {"entities_created": len(created), "members_added": len(to_create), "members_moved": moved,
+    return {"entities_created": len(created), "members_added": added, "members_moved": moved,
             "members_removed": len(gone), "entities_retired": retired,
             "entity_of": {node: entity_of_root[root] for root, members in clusters for node in members}}
 

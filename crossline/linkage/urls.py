@@ -11,6 +11,7 @@ urlpatterns = [
     path("entities/<int:pk>/network", crossover.network, name="network"),
     path("entities/<int:pk>/ask/<str:code>", review.access_request, name="access_request"),
     path("feedback", crossover.feedback, name="feedback"),
+    path("feedback.<str:form>", crossover.feedback_download, name="feedback_download"),
     path("runs", crossover.runs, name="runs"),
     path("runs/<int:pk>", crossover.run, name="run"),
     path("review", review.queue, name="queue"),

@@ -17,16 +17,17 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView, exception_handler
 
 from crossline.accounts.api_auth import MachineClientAuthentication
 from crossline.accounts.roles import CREATE_PLACEMENT
 from crossline.audit.models import AuditAction
 from crossline.audit.services import audit_record
+from crossline.core.problems import ProblemDetailsView, problem, problem_responses
 from crossline.placements.models import PlacementNotification
 from crossline.placements.outbox import OBJECT_TYPE
 from crossline.placements.serializers import (
@@ -43,26 +44,6 @@ from crossline.placements.services import (
     placement_notify_once,
 )
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-PROBLEM_BASE = "urn:crossline:problem:"
-
-
-def problem(status_code: int, slug: str, title: str, detail: str, **extra) -> Response:
-    body = {"type": PROBLEM_BASE + slug, "title": title, "status": status_code, "detail": detail, **extra}
-    return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
-
-
-def _problem_exception_handler(exc, context):
-    response = exception_handler(exc, context)
-    if response is None:
-        return None
-    detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
-    slug = getattr(exc, "default_code", "error").replace("_", "-")
-    response.data = {"type": PROBLEM_BASE + slug, "title": response.status_text, "status": response.status_code,
-                     "detail": str(detail)}
-    response.content_type = PROBLEM_CONTENT_TYPE
-    return response
-
 
 class MakesPlacements(BasePermission):
     def has_permission(self, request, view) -> bool:
@@ -70,26 +51,48 @@ class MakesPlacements(BasePermission):
         return bool(client and client.is_authenticated and client.has_perm(CREATE_PLACEMENT))
 
 
-class CouncilClientView(APIView):
+# The largest notification the serializer accepts is about 43,000 characters; escaped as JSON
+# (\uXXXX) that stays well under this. A bigger body is refused before it is read (API-02).
+MAX_BODY_BYTES = 256 * 1024
+
+
+class BodyTooLarge(APIException):
+    status_code = 413
+    default_detail = f"Send at most {MAX_BODY_BYTES // 1024} KB: a notification is far smaller."
+    default_code = "too_large"
+
+
+class CouncilClientView(ProblemDetailsView):
     authentication_classes = [MachineClientAuthentication]
     permission_classes = [MakesPlacements]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "machine-client"
     parser_classes = [JSONParser]
 
-    def get_exception_handler(self):
-        return _problem_exception_handler
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authenticated, permitted and throttled first
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = MAX_BODY_BYTES + 1
+        if declared > MAX_BODY_BYTES:
+            raise BodyTooLarge
 
 
-PROBLEMS = {code: OpenApiResponse(ProblemOut, description=text) for code, text in {
+PROBLEM_TEXTS = {
     400: "No Idempotency-Key, or a notification with fields missing or wrong (`errors` names each).",
     401: "No token, or an unknown, expired or revoked one.",
     403: "The client may not make placement notifications (it needs the placements:write scope, for a council).",
     404: "No such notification made by the client's council.",
     409: "A request with this Idempotency-Key is still being handled: try again shortly (see Retry-After).",
+    413: "The body is larger than 256 KB.",
     422: "This Idempotency-Key was already used with a different body.",
     429: "Too many requests: slow down (see Retry-After).",
-}.items()}
+}
+
+
+def _problems(*codes: int) -> dict:
+    return problem_responses(ProblemOut, {code: PROBLEM_TEXTS[code] for code in codes})
 
 
 def fingerprint(data) -> str:
@@ -113,7 +116,7 @@ class PlacementCreateView(CouncilClientView):
                                                  "printable characters (a UUID is ideal).")],
         request=NotificationIn,
         responses={201: NotificationOut, 200: OpenApiResponse(NotificationOut, description="A replay."),
-                   **{code: PROBLEMS[code] for code in (400, 401, 403, 409, 422, 429)}},
+                   **_problems(400, 401, 403, 409, 413, 422, 429)},
         tags=["placements"],
     )
     def post(self, request):
@@ -167,7 +170,7 @@ class PlacementView(CouncilClientView):
         summary="What became of a notification",
         description="One of the client's council's notifications: where it went, whether it has been acknowledged "
                     "and by whom, and any missing episodes. Another council's is 404.",
-        responses={200: NotificationOut, **{code: PROBLEMS[code] for code in (401, 403, 404, 429)}},
+        responses={200: NotificationOut, **_problems(401, 403, 404, 429)},
         tags=["placements"],
     )
     def get(self, request, reference: str):

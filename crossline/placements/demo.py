@@ -16,7 +16,7 @@ from crossline.placements.details import PlacementDetails
 from crossline.placements.escalation import placements_escalate
 from crossline.placements.models import PlacementNotification
 from crossline.placements.outbox import deliveries_dispatch
-from crossline.placements.services import placement_acknowledge, placement_notify
+from crossline.placements.services import inbox_items_mark_read, placement_acknowledge, placement_notify
 
 COUNCIL = "leeds-city-council"
 PLACER = "safeguarding@leeds.demo"
@@ -91,12 +91,15 @@ def placements_demo_load() -> list[PlacementNotification]:
                                         now=at)
         deliveries_dispatch(now=at)
         if placement.acknowledged_after_hours is not None:
+            acknowledged_at = at + timedelta(hours=placement.acknowledged_after_hours)
+            # Read before it is acknowledged, as the force's analyst would, so it is not listed as new.
+            inbox_items_mark_read(notification=notification, user=analyst, now=acknowledged_at - timedelta(minutes=20))
             placement_acknowledge(
                 notification=notification, user=analyst, local_intelligence_checked=True,
                 risk_management_plan="Address flagged on the command and control system; neighbourhood team "
                                      "briefed; PCSO visit to the home arranged; missing-from-home plan agreed.",
                 named_officer="PC Sam Dale", named_officer_contact="sam.dale@northyorkshire.police.example",
-                now=at + timedelta(hours=placement.acknowledged_after_hours))
+                now=acknowledged_at)
         made.append(notification)
     placements_escalate(now=now)
     deliveries_dispatch(now=now)

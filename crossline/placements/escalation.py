@@ -62,7 +62,7 @@ def _escalate_to_supervisors(notification: PlacementNotification, *, now: dateti
     deliveries_create(notification=notification, recipient=force, purpose=Purpose.SUPERVISORS, now=now,
                       channels=(DeliveryChannel.EMAIL,))
     timeline_add(notification=notification, at=now, title=f"Escalated to {force.name} supervisors",
-                 detail=f"Not acknowledged within {_hours(conf.supervisors_after())}.")
+                 detail=f"Not acknowledged within {conf.describe(conf.supervisors_after())}.")
     audit_record(action=AuditAction.CHANGE, object_type=OBJECT_TYPE, object_refs=[notification.uuid],
                  recipients=[force.name], detail={"escalated": "supervisors"})
 
@@ -74,11 +74,7 @@ def _escalate_to_duty_desk(notification: PlacementNotification, *, now: datetime
     deliveries_create(notification=notification, recipient=desk, purpose=Purpose.DUTY_DESK, now=now)
     timeline_add(notification=notification, at=now, title="Escalated to the national duty desk",
                  detail=f"Not acknowledged by {notification.host_force_organisation.name} within "
-                        f"{_hours(conf.duty_desk_after())}.")
+                        f"{conf.describe(conf.duty_desk_after())}.")
     audit_record(action=AuditAction.CHANGE, object_type=OBJECT_TYPE, object_refs=[notification.uuid],
                  recipients=[desk.name], detail={"escalated": "duty_desk"})
 
-
-def _hours(delta) -> str:
-    hours = int(delta.total_seconds() // 3600)
-    return f"{hours} hour{'s' if hours != 1 else ''}"

@@ -70,6 +70,19 @@ class Purpose(models.TextChoices):
     REPEAT_MISSING = "repeat_missing", "Repeated missing episodes"
 
 
+# Why each organisation was sent it, as a third party reads it (the labels above speak to the recipient).
+WHY_SENT = {
+    Purpose.HOST_FORCE: "Police force for the placement",
+    Purpose.TRIAGE: "National triage desk: police force not known",
+    Purpose.HOME_FORCE: "Police force for the placing council",
+    Purpose.HOST_COUNCIL: "Council for the placement",
+    Purpose.SUPERVISORS: "Supervisors: not acknowledged in time",
+    Purpose.DUTY_DESK: "National duty desk: not acknowledged in time",
+    Purpose.CROSSMATCH: "Match alert: holds records that may be the child",
+    Purpose.PLACEMENT_ENDED: "Told the placement ended",
+    Purpose.REPEAT_MISSING: "Told of repeated missing episodes",
+}
+
 # The purposes that hold a notification for acknowledgement: exactly one current item at a time.
 HOST_PURPOSES = (Purpose.HOST_FORCE, Purpose.TRIAGE)
 # The purposes that let the recipient read the notification itself. A match alert does not.

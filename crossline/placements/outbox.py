@@ -40,6 +40,7 @@ from crossline.audit.services import audit_record
 from crossline.organisations.models import Organisation
 from crossline.placements import conf
 from crossline.placements.models import (
+    WHY_SENT,
     Delivery,
     DeliveryChannel,
     DeliveryStatus,
@@ -115,7 +116,7 @@ def deliveries_claim(*, now: datetime | None = None, limit: int = CLAIM_BATCH) -
 
 def _attempt(delivery: Delivery, *, result: DispatchResult, now: datetime | None) -> None:
     try:
-        sent = delivery_send(delivery)
+        sent = delivery_send(delivery, now=now)
     except Exception as error:  # noqa: BLE001 - any failure is retried, and recorded without its content
         logger.warning("placement delivery %s failed: %s", delivery.uuid, type(error).__name__)
         if delivery_record_failure(delivery, error=error, now=now):
@@ -130,7 +131,7 @@ def _attempt(delivery: Delivery, *, result: DispatchResult, now: datetime | None
     result.delivered += 1
 
 
-def delivery_send(delivery: Delivery) -> int | None:
+def delivery_send(delivery: Delivery, *, now: datetime | None = None) -> int | None:
     """Send one claimed delivery: returns how many people were e-mailed (0 for the inbox), or None
     when it no longer needs sending (cancelled, or another worker finished it)."""
     with transaction.atomic():
@@ -138,13 +139,14 @@ def delivery_send(delivery: Delivery) -> int | None:
         if current != DeliveryStatus.PENDING:
             return None
         if delivery.channel == DeliveryChannel.IN_SERVICE:
-            inbox_receive(delivery)
+            inbox_receive(delivery, now=now)
             return 0
     return _email(delivery)
 
 
-def inbox_receive(delivery: Delivery) -> InboxItem:
+def inbox_receive(delivery: Delivery, *, now: datetime | None = None) -> InboxItem:
     """The receiving side: file the item unless this delivery has been filed already."""
+    now = now or timezone.now()
     with transaction.atomic():
         existing = InboxItem.objects.filter(recipient_id=delivery.recipient_id, notification_id=delivery.notification_id,
                                             delivery_uuid=delivery.uuid).first()
@@ -152,7 +154,7 @@ def inbox_receive(delivery: Delivery) -> InboxItem:
             return existing
         return InboxItem.objects.create(recipient_id=delivery.recipient_id, notification_id=delivery.notification_id,
                                         delivery_uuid=delivery.uuid, purpose=delivery.purpose,
-                                        received_at=timezone.now())
+                                        received_at=now)
 
 
 def _email(delivery: Delivery) -> int:
@@ -202,7 +204,7 @@ def delivery_record(delivery: Delivery, *, people_emailed: int, now: datetime | 
         if not marked:
             return False
         recipient, purpose = delivery.recipient, Purpose(delivery.purpose)
-        detail = purpose.label
+        detail = WHY_SENT[purpose]  # the timeline is read by every recipient, not only this one
         if delivery.channel == DeliveryChannel.IN_SERVICE:
             title = f"Sent to {recipient.name}"
         elif people_emailed:
@@ -210,7 +212,7 @@ def delivery_record(delivery: Delivery, *, people_emailed: int, now: datetime | 
         else:
             # Worth seeing: nobody there holds a role that acts on it, so only the inbox will tell them.
             title = f"Nobody at {recipient.name} to e-mail"
-            detail = f"{purpose.label}. Nobody there holds a role that acts on placement notifications."
+            detail = f"{WHY_SENT[purpose]}. Nobody there holds a role that acts on placement notifications."
         timeline_add(notification=delivery.notification, at=now, title=title, detail=detail,
                      police_only=purpose == Purpose.CROSSMATCH)
         audit_record(action=AuditAction.DISCLOSE, object_type=OBJECT_TYPE,

@@ -6,6 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crossline.core.problems import ProblemSerializer
 from crossline.placements.details import PlacementDetails
 from crossline.placements.models import Gender, LegalStatus, PlacementNotification, PlacementType, Risk
 
@@ -214,12 +215,8 @@ class NotificationOut(serializers.ModelSerializer):
         return settings.CROSSLINE_BASE_URL + reverse("placements:detail", args=[notification.reference])
 
 
-class ProblemOut(serializers.Serializer):
-    """RFC 9457 problem details."""
+class ProblemOut(ProblemSerializer):
+    """RFC 9457 problem details, as the placements API sends them."""
 
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
                                    help_text='Each refused field by its path, e.g. "child.nhs_number".')

@@ -230,6 +230,7 @@ def placement_notify_once(*, idempotency_key: str, request_fingerprint: str, act
             if existing is not None:
                 if existing.request_fingerprint != request_fingerprint:
                     raise IdempotencyConflict
+                _audit_replay(existing, actor=actor, request=request)
                 return existing, False
             return placement_notify(actor=actor, idempotency_key=idempotency_key,
                                     request_fingerprint=request_fingerprint, request=request, **kwargs), True
@@ -243,7 +244,15 @@ def placement_notify_once(*, idempotency_key: str, request_fingerprint: str, act
         existing = PlacementNotification.objects.get(placing_council=council, idempotency_key=idempotency_key)
         if existing.request_fingerprint != request_fingerprint:
             raise IdempotencyConflict from None
+        with transaction.atomic():
+            _audit_replay(existing, actor=actor, request=request)
         return existing, False
+
+
+def _audit_replay(notification: PlacementNotification, *, actor, request) -> None:
+    """A replay answers with the notification again: that is a read of the child's record (LOG-01)."""
+    audit_record(action=AuditAction.VIEW, object_type=OBJECT_TYPE, actor=actor, request=request,
+                 object_refs=[notification.uuid], detail={"api": True, "replayed": True})
 
 
 # --- The host force ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from crossline.placements.forms import (
     answers_from_notification,
     answers_from_post,
 )
-from crossline.placements.models import Status
+from crossline.placements.models import WHY_SENT, Status
 from crossline.placements.outbox import OBJECT_TYPE
 from crossline.placements.routing import force_organisation_for
 from crossline.reference.lookups import forces
@@ -68,16 +68,13 @@ def placement_list(request):
     inbox = selectors.inbox_for(user=request.user)
     shown = [item.notification for item in (*inbox.to_acknowledge, *inbox.in_area, *inbox.triage, *inbox.duty_desk,
                                             *inbox.for_information)] + inbox.made
+    # Drafts are listed by the child's name: which ones were shown is recorded, not just how many.
     _audit_view(request, shown, list="placement notifications", match_alerts=len(inbox.match_alerts),
-                drafts=len(inbox.drafts))
+                drafts=[str(draft.uuid) for draft in inbox.drafts])
     return render(request, "placements/list.html", {
         "inbox": inbox, "can_create": request.user.has_perm(CREATE_PLACEMENT),
-        "allowed_hours": _hours(conf.supervisors_after()),
+        "allowed_time": conf.describe(conf.supervisors_after()),
     })
-
-
-def _hours(delta: timedelta) -> int:
-    return int(delta.total_seconds() // 3600)
 
 
 # --- Making a notification: question pages ----------------------------------------------------
@@ -171,29 +168,35 @@ def check(request, draft):
     ]
     return render(request, "placements/check.html", {
         "draft": draft, "sections": sections, "problems": problems, "complete": checked.details is not None,
+        "completed": sum(1 for s in sections if s["complete"]),
+        "first_incomplete": checked.incomplete[0] if checked.incomplete else None,
     }, status=400 if problems else 200)
 
 
 @requires(CREATE_PLACEMENT)
+@personal_data_view
 def draft_delete(request, draft):
     draft = _draft(request, draft)
     if request.method == "POST":
         drafts.draft_discard(draft=draft, user=request.user, request=request)
         messages.success(request, "The draft has been deleted.")
         return redirect("placements:list")
+    _audit_draft_view(request, draft, "delete")  # the page names the child
     return render(request, "placements/draft_delete.html", {"draft": draft})
 
 
 @requires(CREATE_PLACEMENT)
+@personal_data_view
 def confirmation(request, reference):
     notification = _visible(request, reference)
     if notification.placing_council_id != request.user.organisation_id:
         raise Http404
+    _audit_view(request, [notification], page="confirmation")  # where the child is placed
     deliveries = selectors.recipients_of(notification).exclude(purpose="crossmatch")
     told = sorted({d.recipient.name for d in deliveries if d.purpose in ("home_force", "host_council")})
     host_council_not_on_crossline = notification.timeline.filter(title__endswith="is not on Crossline").exists()
     return render(request, "placements/confirmation.html", {
-        "notification": notification, "told": told, "allowed_hours": _hours(conf.supervisors_after()),
+        "notification": notification, "told": told, "allowed_time": conf.describe(conf.supervisors_after()),
         "host_council_not_on_crossline": host_council_not_on_crossline,
     })
 
@@ -215,6 +218,9 @@ def detail(request, reference):
     deliveries = selectors.recipients_of(notification)
     if not user.organisation.is_law_enforcement:
         deliveries = deliveries.exclude(purpose="crossmatch")
+    deliveries = list(deliveries)
+    for delivery in deliveries:
+        delivery.why = WHY_SENT[delivery.purpose]
     return render(request, "placements/detail.html", {
         "notification": notification,
         "acknowledgement": getattr(notification, "acknowledgement", None),
@@ -228,7 +234,7 @@ def detail(request, reference):
         "overdue": notification.status == Status.AWAITING_ACKNOWLEDGEMENT and notification.routed_at
         and timezone.now() - notification.routed_at > conf.supervisors_after(),
         "sections": questions.notification_sections(notification),
-        "allowed_hours": _hours(conf.supervisors_after()),
+        "allowed_time": conf.describe(conf.supervisors_after()),
     })
 
 
@@ -257,6 +263,7 @@ def acknowledge(request, reference):
         else:
             messages.success(request, f"{notification.reference} is acknowledged. The placing council can see it.")
             return redirect("placements:detail", reference=reference)
+    _audit_view(request, [notification], page="acknowledge")  # the page names the child
     return render(request, "placements/acknowledge.html", {"notification": notification, "form": form})
 
 
@@ -274,6 +281,7 @@ def decline(request, reference):
         else:
             messages.success(request, f"{notification.reference} has gone to the national triage desk.")
             return redirect("placements:list")
+    _audit_view(request, [notification], page="decline")
     return render(request, "placements/decline.html", {"notification": notification, "form": form})
 
 
@@ -295,6 +303,7 @@ def missing(request, reference):
         else:
             messages.success(request, "The missing episode is recorded.")
             return redirect("placements:detail", reference=reference)
+    _audit_view(request, [notification], page="missing episode")
     return render(request, "placements/missing.html", {"notification": notification, "form": form})
 
 
@@ -320,6 +329,7 @@ def end(request, reference):
         else:
             messages.success(request, "The placement is recorded as ended. The police have been told.")
             return redirect("placements:detail", reference=reference)
+    _audit_view(request, [notification], page="end")
     return render(request, "placements/end.html", {"notification": notification, "form": form})
 
 
@@ -354,6 +364,7 @@ def route(request, reference):
         else:
             messages.success(request, f"{notification.reference} has been sent to {force.force_name}.")
             return redirect("placements:list")
+    _audit_view(request, [notification], page="route")  # the child's name and placement address
     return render(request, "placements/route.html", {"notification": notification, "form": form})
 
 

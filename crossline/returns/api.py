@@ -12,20 +12,19 @@ import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView, exception_handler
 
 from crossline.accounts.api_auth import MachineClientAuthentication
 from crossline.accounts.roles import SUBMIT_RETURN, VIEW_RETURNS
+from crossline.core.problems import ProblemDetailsView, problem, problem_responses
 from crossline.returns.safety import MAX_UPLOAD_BYTES
 from crossline.returns.selectors import submissions_visible_to
 from crossline.returns.serializers import (
@@ -41,29 +40,7 @@ from crossline.returns.services import (
     return_submit,
 )
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-PROBLEM_BASE = "urn:crossline:problem:"
 MULTIPART_SLACK = 64 * 1024  # the multipart envelope around the file: boundaries, headers, other fields
-
-
-def problem(status_code: int, slug: str, title: str, detail: str, **extra) -> Response:
-    body = {"type": PROBLEM_BASE + slug, "title": title, "status": status_code, "detail": detail, **extra}
-    return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
-
-
-def _problem_exception_handler(exc, context):
-    """DRF's own refusals (401, 403, 404, 415, 429...) as problem details too."""
-    response = exception_handler(exc, context)
-    if response is None:
-        return None
-    detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
-    # DRF answers Django's own Http404 and PermissionDenied too; name them as it does its own.
-    code = {Http404: "not_found", PermissionDenied: "permission_denied"}.get(type(exc))
-    slug = (code or getattr(exc, "default_code", "error")).replace("_", "-")
-    response.data = {"type": PROBLEM_BASE + slug, "title": response.status_text, "status": response.status_code,
-                     "detail": str(detail)}
-    response.content_type = PROBLEM_CONTENT_TYPE
-    return response
 
 
 class HasAnyPermission(BasePermission):
@@ -74,15 +51,12 @@ class HasAnyPermission(BasePermission):
         return bool(user and user.is_authenticated and any(user.has_perm(p) for p in view.required_any))
 
 
-class MachineClientView(APIView):
+class MachineClientView(ProblemDetailsView):
     authentication_classes = [MachineClientAuthentication]
     permission_classes = [HasAnyPermission]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "machine-client"
     required_any: tuple[str, ...] = ()
-
-    def get_exception_handler(self):
-        return _problem_exception_handler
 
 
 PROBLEM_TEXTS = {
@@ -99,8 +73,7 @@ PROBLEM_TEXTS = {
 
 
 def _problems(texts: dict[int, str]) -> dict:
-    return {(code, PROBLEM_CONTENT_TYPE): OpenApiResponse(ProblemSerializer, description=text)
-            for code, text in texts.items()}
+    return problem_responses(ProblemSerializer, texts)
 
 
 def _fingerprint(kind: str, filename: str, content: bytes) -> str:

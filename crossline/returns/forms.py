@@ -62,17 +62,21 @@ class SubmissionFilterForm(forms.Form):
     status = forms.ChoiceField(label="Outcome", required=False,
                                choices=[("", "Any outcome"), *SubmissionStatus.choices])
 
-    def __init__(self, *args, forces, returns, **kwargs):
+    def __init__(self, *args, forces, returns, submissions=None, **kwargs):
         """`forces`: the forces whose returns the user may see (the field is dropped unless there
-        are several); `returns`: the returns they may see, whose periods make the period choices."""
+        are several); `returns`: the returns they may see, whose periods make the period choices,
+        with those of `submissions` (attempts, rejected ones too) when given."""
         super().__init__(*args, **kwargs)
         if len(forces) < 2:
             del self.fields["force"]
         else:
             self.fields["force"].choices = [("", "All forces")] + [(force.pk, force.force_name) for force in forces]
-        periods = returns.order_by("-period_start", "-period_end").values_list("period_start", "period_end")
+        periods = set(returns.values_list("period_start", "period_end").distinct())
+        if submissions is not None:
+            periods |= set(submissions.filter(period_start__isnull=False).values_list(
+                "period_start", "period_end").distinct())
         self.fields["period"].choices = [("", "Any period")] + [
-            (_period_value(start, end), period_label(start, end)) for start, end in dict.fromkeys(periods)]
+            (_period_value(start, end), period_label(start, end)) for start, end in sorted(periods, reverse=True)]
 
     def filters(self) -> dict:
         if not self.is_bound or not self.is_valid():

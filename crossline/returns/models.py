@@ -62,6 +62,12 @@ class Submission(models.Model):
     national_return = models.ForeignKey("NationalReturn", null=True, blank=True, on_delete=models.PROTECT,
                                         related_name="submissions")
     failure = models.CharField(max_length=200, blank=True)  # what failed, never the data itself
+    # What the return said it was for, as far as it could be read: kept for a rejected attempt
+    # too, so that a force's history shows the attempts for each period. Null: not readable.
+    force = models.ForeignKey("reference.PoliceForce", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -70,7 +76,10 @@ class Submission(models.Model):
                                     condition=~Q(idempotency_key=""),
                                     name="one_submission_per_idempotency_key"),
         ]
-        indexes = [models.Index(fields=["organisation", "-received_at"], name="submission_by_organisation")]
+        indexes = [
+            models.Index(fields=["organisation", "-received_at"], name="submission_by_organisation"),
+            models.Index(fields=["force", "period_start", "period_end"], name="submission_by_period"),
+        ]
 
     def __str__(self) -> str:
         return f"Submission {self.pk} ({self.filename}, {self.status})"
@@ -230,6 +239,8 @@ class Person(Graded, Placed):
             models.Index(fields=["surname_key", "forenames_key"], name="person_by_name_key"),
             models.Index(fields=["pnc_key"], name="person_by_pnc"),
             models.Index(fields=["postcode_district"], name="person_by_district"),
+            # Placement notifications look the placed child up by date of birth (placements.crossmatch).
+            models.Index(fields=["date_of_birth"], name="person_by_birth_date"),
         ]
 
 

@@ -13,6 +13,7 @@ from typing import BinaryIO
 import defusedxml
 import defusedxml.ElementTree
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from crossline.returns.format import SHEETS
@@ -23,7 +24,7 @@ from crossline.returns.format import SHEETS
 if not openpyxl.DEFUSEDXML:
     raise ImproperlyConfigured("openpyxl must parse through defusedxml: install defusedxml.")
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the file as received
+MAX_UPLOAD_BYTES = settings.UPLOAD_MAX_BYTES  # the file as received
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # the sum of a zip's members as declared
 MAX_MEMBERS = 100
 MAX_RATIO = 100  # uncompressed : compressed, per member

@@ -71,7 +71,7 @@ def submissions_visible_to(*, user) -> QuerySet[Submission]:
     if organisation is None or not (user.has_perm(VIEW_RETURNS) or user.has_perm(SUBMIT_RETURN)):
         return Submission.objects.none()
     submissions = Submission.objects.select_related("organisation", "submitted_by", "machine_client",
-                                                    "national_return__force")
+                                                    "national_return__force", "force")
     if not user.has_perm(VIEW_NATIONAL_RETURNS):
         submissions = submissions.filter(organisation=organisation)
     return submissions.order_by("-received_at", "-id")

@@ -1,9 +1,10 @@
 """What the returns API says, field by field (allowlists: nothing is read from or written to a
 model that is not named here)."""
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from crossline.core.problems import ProblemSerializer as CoreProblemSerializer
 from crossline.returns.models import (
     IssueSeverity,
     NationalReturn,
@@ -105,11 +106,8 @@ class ReturnFileSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The return as .xlsx, a .zip of CSV files, or .json; at most 20 MB.")
 
 
-class ProblemSerializer(serializers.Serializer):
-    """RFC 9457 problem details."""
+@extend_schema_serializer(component_name="ReturnProblem")  # "Problem" is the core one's name in the schema
+class ProblemSerializer(CoreProblemSerializer):
+    """RFC 9457 problem details, as the returns API sends them."""
 
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
     submission = serializers.IntegerField(required=False, help_text="The submission the problem concerns.")

@@ -249,6 +249,7 @@ class _Attempt:
                                                       f"file ({type(error).__name__}). Check that it opens, save it "
                                                       "again and send the new file.", "unreadable", "file")])
             self.progress("reading", self.rows_read, self.rows_read)
+            _note_what_it_is_for(submission, result)
             if not result.ok or result.validated is None:
                 return self.reject(submission, result.errors, result.warnings, errors_total=result.errors_total,
                                    warnings_total=result.warnings_total)
@@ -287,7 +288,8 @@ class _Attempt:
         submission.failure = ""
         submission.finished_at = timezone.now()
         submission.save(update_fields=["status", "form", "error_count", "warning_count", "rows_read",
-                                       "finished_at", "national_return", "failure"])
+                                       "finished_at", "national_return", "failure", "force", "period_start",
+                                       "period_end"])
 
     def apply(self, submission: Submission, validated: ValidatedReturn, spill: Spill, warnings: list[Issue],
               warnings_total: int) -> Submission:
@@ -332,6 +334,8 @@ class _Attempt:
                                  "period_start": header.period_start, "period_end": header.period_end,
                                  "version": version, "supersedes": current.pk if current else None,
                                  "counts": national_return.counts, "raw_sha256": submission.raw_sha256})
+            # Crossover: resolve the new records against the national store.
+            _resolution_enqueue(national_return.pk)
             self.progress("committing", 1, 1)
         self.progress("committed", 1, 1)
         return submission
@@ -352,6 +356,28 @@ class _Attempt:
             raise RuntimeError(f"{done} of the return's {total} records were ready to store")
         write_rows(rows.PHONE_TABLE, spill.rows(rows.PHONE_TABLE), first=first)
         write_rows(rows.LINK_TABLE, spill.rows(rows.LINK_TABLE), first=first)
+
+
+def _note_what_it_is_for(submission: Submission, result) -> None:
+    """The force and period the return says it is for, as far as they could be read (saved with
+    the outcome), so that a rejected attempt still shows in that period's history."""
+    submission.force = result.stated_force
+    submission.period_start, submission.period_end = result.stated_period or (None, None)
+
+
+def _resolution_enqueue(national_return_id: int) -> None:
+    """Queue the return's resolution. With the database task queue the task's row is written in
+    the return's own transaction, so the two commit together: a crash straight after the commit
+    cannot leave an accepted return that nothing will resolve. A queue outside the database
+    (the in-process one, say) is only told once the return has committed."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    from crossline.linkage.tasks import resolve_return  # linkage builds on returns, not the reverse
+
+    if isinstance(resolve_return.get_backend(), DatabaseBackend):
+        resolve_return.enqueue(national_return_id=national_return_id)
+    else:
+        transaction.on_commit(lambda: resolve_return.enqueue(national_return_id=national_return_id), robust=True)
 
 
 def _spilling_to(spill: Spill):

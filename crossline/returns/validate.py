@@ -35,7 +35,7 @@ from crossline.reference import lookups
 from crossline.reference.models import PoliceForce
 from crossline.returns import format as fmt
 from crossline.returns.digest import ContentDigest
-from crossline.returns.normalise import NotValid, age_on, split_multi
+from crossline.returns.normalise import NotValid, PncId, age_on, split_multi
 from crossline.returns.readers import NO_HEADER, CellError, Formula, ReturnSource, read_upload
 from crossline.returns.rules import SheetPlan, closest_name, plan_sheet, return_field_normaliser
 from crossline.returns.safety import RejectedFile
@@ -105,6 +105,10 @@ class ValidationResult:
     rows_read: int = 0
     errors_total: int = 0
     warnings_total: int = 0
+    # What the 'return' sheet said the return is for, where that could be read, even when the
+    # return is rejected: the attempt is then recorded against that force and period.
+    stated_force: PoliceForce | None = None
+    stated_period: tuple[date, date] | None = None
 
     @property
     def ok(self) -> bool:
@@ -128,6 +132,7 @@ class _Validation:
         self.warnings_total = 0
         self.rows_read = 0
         self.header: ReturnHeader | None = None
+        self.stated: dict = {}  # the force and period as read from the 'return' sheet, if they could be
         self.limit = today  # no date may be after this: period_end once it is known
         # An .xlsx cell cannot hold a NUL or half a surrogate pair (XML forbids them); CSV and JSON can.
         self.check_text = source.form != "xlsx"
@@ -185,7 +190,8 @@ class _Validation:
                                         digest=self.digest.hexdigest(self.header), records=self.kept)
         return ValidationResult(form=self.source.form, errors=self.errors, warnings=self.warnings,
                                 validated=validated, rows_read=self.rows_read,
-                                errors_total=self.errors_total, warnings_total=self.warnings_total)
+                                errors_total=self.errors_total, warnings_total=self.warnings_total,
+                                stated_force=self.stated.get("force"), stated_period=self.stated.get("period"))
 
     def _keep(self, header: ReturnHeader, sheet: str, records: list[ValidatedRecord]) -> None:
         self.kept.setdefault(sheet, []).extend(records)
@@ -259,6 +265,11 @@ class _Validation:
         self._check_header(values, rows)
 
     def _check_header(self, values: dict, rows: dict) -> None:
+        start, end = values.get("period_start"), values.get("period_end")
+        if values.get("force") is not None:
+            self.stated["force"] = values["force"]
+        if start is not None and end is not None and start <= end:
+            self.stated["period"] = (start, end)
         version = values.get("format_version")
         if version is not None and version != fmt.FORMAT_VERSION:
             self.error("return", abs(rows["format_version"]), "format_version", version,
@@ -354,6 +365,12 @@ class _Validation:
                            "duplicate_ref")
             else:
                 seen[ref] = row_number
+        for name, _derive in plan.derivations:
+            pnc = values.get(name)
+            if isinstance(pnc, PncId) and pnc.expected_letter:
+                self.warning(sheet, row_number, name, pnc.text, f"The check letter of PNC id {pnc.text} does not "
+                             f"match its number (it would be {pnc.expected_letter}). Check the id against PNC.",
+                             "pnc_check_letter")
         record = None
         if not self.errors_total:  # once the return is rejected, keeping records is pointless
             record = ValidatedRecord(row_number, ref, cells, values)
@@ -433,7 +450,12 @@ class _Validation:
             return
         factors = values.get("vulnerability_factors", ())
         if age < 18 and (values.get("vulnerable") is not True or "under_18" not in factors):
-            self.error("people", row_number, "vulnerable", age, f"This person is {age} on "
+            # Point at the cell to change: vulnerable when it is not Y, otherwise vulnerability_factors.
+            if values.get("vulnerable") is not True:
+                column, given = "vulnerable", {False: "N", None: ""}.get(values.get("vulnerable"), "")
+            else:
+                column, given = "vulnerability_factors", ";".join(factors)
+            self.error("people", row_number, column, given, f"This person is {age} on "
                        f"{_show_date(self.limit)} (from {source}): a child is never recorded as only an "
                        "offender. Set vulnerable to Y and include under_18 in vulnerability_factors.",
                        "child_not_vulnerable")

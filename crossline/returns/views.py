@@ -174,6 +174,7 @@ def submission(request, pk: int):
         "warning_groups": _issues_by_sheet(warnings, attempt.form),
         "errors_shown": len(errors), "warnings_shown": len(warnings), "issues_shown_max": ISSUES_SHOWN,
         "counts": _counts(national_return) if national_return else [],
+        "stated_period": period_label(attempt.period_start, attempt.period_end) if attempt.period_start else "",
     })
 
 
@@ -197,9 +198,10 @@ def error_report(request, pk: int):
 
 
 # --- lists ------------------------------------------------------------------------------------
-def _filter_form(request):
+def _filter_form(request, *, with_attempts: bool = False):
     return SubmissionFilterForm(request.GET or None, forces=_visible_forces(request.user),
-                                returns=returns_visible_to(user=request.user))
+                                returns=returns_visible_to(user=request.user),
+                                submissions=submissions_visible_to(user=request.user) if with_attempts else None)
 
 
 @requires(VIEW_RETURNS)
@@ -221,22 +223,21 @@ def return_list(request):
 
 @requires(VIEW_RETURNS)
 def submission_list(request):
-    form = _filter_form(request)
+    form = _filter_form(request, with_attempts=True)
     submissions = submissions_visible_to(user=request.user)
     filters = form.filters()
     if "force" in filters:
         force = filters["force"]
-        submissions = submissions.filter(Q(national_return__force_id=force)
-                                         | Q(national_return__isnull=True, organisation__police_force_id=force))
+        # An attempt is for the force its return names; one unreadable that far, for its sender's.
+        submissions = submissions.filter(Q(force_id=force)
+                                         | Q(force__isnull=True, organisation__police_force_id=force))
     if "period" in filters:
-        submissions = submissions.filter(national_return__period_start=filters["period"][0],
-                                         national_return__period_end=filters["period"][1])
+        submissions = submissions.filter(period_start=filters["period"][0], period_end=filters["period"][1])
     if "status" in filters:
         submissions = submissions.filter(status=filters["status"])
     page = Paginator(submissions, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     for shown in page.object_list:
-        found = shown.national_return
-        shown.period = period_label(found.period_start, found.period_end) if found else ""
+        shown.period = period_label(shown.period_start, shown.period_end) if shown.period_start else ""
     return render(request, "returns/submissions.html", {"form": form, "page": page,
                                                         "tabs": _sub_navigation(request, "returns:submissions")})
 

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from faker import Faker
 
+from crossline.compliance.workdays import LONDON, add_working_days
 from crossline.synthetic.identifiers import DRAMA_MOBILES, mobile_number
 from crossline.synthetic.refdata import BTP, Geography, geography
 
@@ -57,7 +58,11 @@ PHONES_BY_ROLE = {"H": (1, 2, 2, 3), "C": (1, 1, 2), "K": (0, 1, 1), "E": (0, 1)
 STREET_SUFFIXES = ("Road", "Road", "Street", "Street", "Avenue", "Lane", "Close", "Drive", "Crescent", "Grove",
                    "Way", "Gardens", "Terrace", "Place", "Court", "Walk", "Row", "Mews", "View", "Green")
 HISTORY_MONTHS = 12  # how far before the window a line may have started
-DUE_DAYS = 14  # a month's return is due two weeks after the month ends
+# A month's return is due by the end (London time) of the 10th working day after the month ends:
+# the national default schedule, reckoned by the compliance calendar, so that the demo's late and
+# on-time returns are the ones the compliance pages call late and on time.
+DUE_WORKING_DAYS = 10
+LATEST_WORKING_DAYS_LATE = 18
 
 
 @dataclass(frozen=True)
@@ -330,12 +335,14 @@ def _plan_submissions(rng: random.Random, forces: list[str], periods: list[Perio
         for period in periods:
             if (force, period.index) in missing:
                 continue
-            due = datetime.combine(period.end + timedelta(days=DUE_DAYS), time(23, 59), tzinfo=UTC)
+            due_day = add_working_days(period.end, DUE_WORKING_DAYS)
+            due = datetime.combine(due_day, time(23, 59), tzinfo=LONDON)  # the last minute on time
             if force in late and rng.random() < 0.7 or rng.random() < 0.05:
-                days = DUE_DAYS + rng.randint(1, 25)
+                day = add_working_days(due_day, rng.randint(1, LATEST_WORKING_DAYS_LATE))
             else:
-                days = rng.randint(2, DUE_DAYS)
-            at = datetime.combine(period.end + timedelta(days=days), time(9, 0), tzinfo=UTC)
+                day = add_working_days(period.end, rng.randint(2, DUE_WORKING_DAYS))
+            # Sent in office hours, London time, on a working day.
+            at = datetime.combine(day, time(9, 0), tzinfo=LONDON).astimezone(UTC)
             at = min(at + timedelta(minutes=rng.randrange(8 * 60)), latest)
             times = [at]
             if (force, period.index) == (resubmitting, resubmitted_period):

@@ -63,15 +63,51 @@ def test_a_late_return_stops_being_missing_and_a_correction_does_not_change_when
     assert found["April 2026"].status == Timeliness.DUE
 
 
-def test_rejected_attempts_count_for_nothing_but_are_shown_against_the_outstanding_return(
+def test_rejected_attempts_count_for_nothing_but_are_shown_against_the_period_they_name(
         monthly_schedule, wy_submitter, raw_store):
     rejected = submit_at(london(2026, 2, 12, 9), wy_submitter, broken(monthly_return(2026, 1)))
     assert rejected.status == SubmissionStatus.REJECTED
     submit_at(london(2026, 2, 16, 9), wy_submitter, broken(monthly_return(2026, 1)))
     submit_at(london(2026, 2, 17, 9), wy_submitter, monthly_return(2026, 1))
-    submit_at(london(2026, 2, 18, 9), wy_submitter, broken(monthly_return(2026, 1)))  # while nothing was owed
+    submit_at(london(2026, 2, 18, 9), wy_submitter, broken(monthly_return(2026, 1)))  # a correction that failed
+    submit_at(london(2026, 3, 5, 9), wy_submitter, broken(monthly_return(2026, 2)))  # early, while January is owed
 
     found = _statuses(london(2026, 3, 20, 9))[WY]
     assert found["January 2026"].status == Timeliness.LATE  # due 13 February; the rejected one on the 12th is nothing
-    assert found["January 2026"].rejected_attempts == 2
+    assert found["January 2026"].rejected_attempts == 3
+    assert found["February 2026"].rejected_attempts == 1
+
+
+def unreadable(doc: dict) -> bytes:
+    """A return whose 'return' sheet cannot be read, so nothing says which force or period it is for."""
+    import json
+
+    doc["return"] = "not an object"
+    return json.dumps(doc).encode()
+
+
+def test_an_attempt_not_read_far_enough_to_name_its_period_goes_against_the_oldest_one_outstanding(
+        monthly_schedule, wy_submitter, raw_store):
+    from freezegun import freeze_time
+
+    from crossline.returns.services import return_submit
+
+    for moment, doc in [(london(2026, 3, 5, 9), monthly_return(2026, 1)), (london(2026, 3, 6, 9), monthly_return(2026, 2))]:
+        with freeze_time(moment):
+            attempt = return_submit(content=unreadable(doc), filename="return.json", form=None, actor=wy_submitter,
+                                    organisation=wy_submitter.organisation)
+        assert (attempt.status, attempt.force_id, attempt.period_start) == (SubmissionStatus.REJECTED, None, None)
+    submit_at(london(2026, 3, 9, 9), wy_submitter, monthly_return(2026, 1))
+
+    found = _statuses(london(2026, 3, 20, 9))[WY]
+    assert found["January 2026"].rejected_attempts == 2  # both came while January was still owed
     assert found["February 2026"].rejected_attempts == 0
+
+
+def test_a_return_naming_another_force_counts_for_neither(monthly_schedule, wy_submitter, raw_store):
+    wrong_force = submit_at(london(2026, 2, 12, 9), wy_submitter, monthly_return(2026, 1, force=NY))
+    assert (wrong_force.status, wrong_force.force_id) == (SubmissionStatus.REJECTED, NY)
+
+    found = _statuses(london(2026, 3, 20, 9), codes=(WY, NY))
+    assert found[NY]["January 2026"].rejected_attempts == 0  # North Yorkshire tried nothing
+    assert found[WY]["January 2026"].rejected_attempts == 0  # nor did West Yorkshire, for itself

@@ -165,6 +165,11 @@ def settings() -> SettingsCreator:
             block_on("postcode", "birth_year_min"),
             block_on("aliases", "birth_year_min", "gender", arrays_to_explode=["aliases"]),
             block_on("dob", "district"),
+            # Typos in both names (Jordan Pryce, Jordon Price) defeat every name rule above; the
+            # same date of birth with the same surname initial still meets. (Not the same deal line
+            # and initial: that pairs every runner of a big line, and near-identical names on one
+            # line with different dates of birth are brothers, not typos.)
+            block_on("dob", "substr(surname, 1, 1)"),
         ],
         comparisons=[
             cl.ForenameSurnameComparison("forename", "surname", forename_surname_concat_col_name="full_name"),

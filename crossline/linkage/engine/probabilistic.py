@@ -85,21 +85,25 @@ def too_common(*, size: int, holders: dict[str, set[int]], links: list[Link], pa
     than that is dropped before linking, and the run records it.
     """
     union = ConstrainedUnion(size)
+    touched: set[int] = set()
     for link in links:
         if link.how != "probabilistic":
             union.union(link.left, link.right)
+            touched.update((link.left, link.right))
     for pair in pairs.values():
         if pair.weight - pair.levels.get(comparison, (0, 0.0))[1] > 0:
             union.union(pair.left, pair.right)
+            touched.update((pair.left, pair.right))
+    # An identity nothing links is a group of one, which adds nothing to c: only linked ones are counted.
     components: dict[int, int] = defaultdict(int)
-    for node in range(size):
+    for node in touched:
         components[union.find(node)] += 1
-    groups = [count for count in components.values()]
-    others = sum(count * (count - 1) for count in groups) / max(size, 1)  # c: other identities per identity
+    others = sum(count * (count - 1) for count in components.values()) / max(size, 1)  # c: other identities each
     k = 1 + m_agree * others
     limit = MIN_HOLDERS_LIMIT
     while (limit + 1) * limit < 2 * k * (k - 1):
         limit += 1
+    # Holders in fewer than `limit` + 1 identities cannot be more than `limit` people.
     dropped = {value for value, identities in holders.items()
-               if len({union.find(identity) for identity in identities}) > limit}
+               if len(identities) > limit and len({union.find(identity) for identity in identities}) > limit}
     return dropped, limit

@@ -5,6 +5,7 @@ Pure computation over a Snapshot: nothing here reads or writes the database, so 
 serves a full run, a run for one new return, the evaluation and the benchmarks.
 """
 
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -63,6 +64,8 @@ class KindResult:
     dropped: dict[str, set[str]] = field(default_factory=dict)  # field -> values found too common
     limits: dict[str, int] = field(default_factory=dict)
     links: Counter = field(default_factory=Counter)  # links found, by how
+    seconds: dict = field(default_factory=dict)  # where the time went, by step
+    profiles: object = None  # people: the profile table scored last (pyarrow), for the profile store
 
 
 def _pairs(decided: list[tuple[Key, Key]], snapshot: Snapshot) -> list[tuple[int, int]]:
@@ -91,9 +94,36 @@ def _holders(rows: list[tuple]) -> dict[str, dict[str, set[int]]]:
     return holders
 
 
-def _person_links(snapshot: Snapshot, settings: Settings) -> tuple[list[Link], dict, dict, dict]:
+def _rows_without(rows: list[tuple], snapshot: Snapshot, identities: set[int], *, excluded: dict, dropped: dict,
+                  line_entities: dict) -> list[tuple]:
+    """The profile rows again with `dropped` values taken out: only the identities that held one
+    are built afresh (every other profile is unchanged), then all numbered anew."""
+    identity_at = people.COLUMNS.index("identity")
+    fresh = people.profile_rows(snapshot, excluded=excluded, dropped=dropped, identities=identities,
+                                line_entities=line_entities)
+    kept = [row[1:] for row in rows if row[identity_at] not in identities]
+    return [(number, *row) for number, row in enumerate(kept + [row[1:] for row in fresh])]
+
+
+def _table_without(table, snapshot: Snapshot, identities: set[int], *, excluded: dict, dropped: dict,
+                   line_entities: dict):
+    """`_rows_without` on a profile table (pyarrow)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    fresh = people.profile_rows(snapshot, excluded=excluded, dropped=dropped, identities=identities,
+                                line_entities=line_entities)
+    unchanged = table.filter(pc.invert(pc.is_in(table.column("identity"),
+                                                value_set=pa.array(sorted(identities), pa.int64()))))
+    table = pa.concat_tables([unchanged, people.profile_table(fresh)])
+    return table.set_column(0, "unique_id", pa.array(range(table.num_rows), pa.int64()))
+
+
+def _person_links(snapshot: Snapshot, settings: Settings, timings: dict) -> tuple[list[Link], dict, dict, dict,
+                                                                                 object]:
     model = settings.models["person"]
     excluded = {name: settings.excluded.get(name, set()) for name in EXCLUDABLE["person"]}
+    began = time.perf_counter()
     links = deterministic.shared_value_links(snapshot, 6, "pnc")
     rows = people.profile_rows(snapshot, excluded=excluded, line_entities=settings.line_entities)
     holders = _holders(rows)
@@ -106,32 +136,38 @@ def _person_links(snapshot: Snapshot, settings: Settings) -> tuple[list[Link], d
     dropped = {name: {value for value, identities in values.items() if len(identities) > cap}
                for name, values in holders.items()}
     if any(dropped.values()):
-        rows = people.profile_rows(snapshot, excluded=excluded, dropped=dropped,
+        held = {identity for name, values in dropped.items() for value in values for identity in holders[name][value]}
+        rows = _rows_without(rows, snapshot, held, excluded=excluded, dropped=dropped,
+                             line_entities=settings.line_entities)
+    table = people.profile_table(rows)
+    del rows  # the table holds them now, in a tenth of the memory
+    timings["profiles"] = round(time.perf_counter() - began, 2)
+    with splink_run.scorer(settings.engine, spark_session=settings.spark_session) as scoring:
+        began = time.perf_counter()
+        pairs = scoring.predict(model, table, threshold=settings.thresholds.review, structure=people.settings())
+        timings["predict"] = round(time.perf_counter() - began, 2)
+        began = time.perf_counter()
+        limits = {}
+        more = False
+        for name, comparison in (("phone", "phones"), ("address", "location")):
+            remaining = {value: identities for value, identities in holders[name].items()
+                         if value not in dropped[name]}
+            common, limits[name] = too_common(size=len(snapshot.keys), holders=remaining, links=links, pairs=pairs,
+                                              comparison=comparison, m_agree=_m_of(model, comparison))
+            more = more or bool(common)
+            dropped[name] |= common
+        if more:
+            # Score again only the people who held a dropped value: every other pair is unchanged.
+            affected = {identity for name, values in dropped.items() for value in values
+                        for identity in holders[name].get(value, ())}
+            table = _table_without(table, snapshot, affected, excluded=excluded, dropped=dropped,
                                    line_entities=settings.line_entities)
-    pairs = splink_run.predict(model, people.profile_table(rows), threshold=settings.thresholds.review,
-                               engine=settings.engine, spark_session=settings.spark_session,
-                               structure=people.settings())
-    limits = {}
-    more = False
-    for name, comparison in (("phone", "phones"), ("address", "location")):
-        remaining = {value: identities for value, identities in holders[name].items()
-                     if value not in dropped[name]}
-        common, limits[name] = too_common(size=len(snapshot.keys), holders=remaining, links=links, pairs=pairs,
-                                          comparison=comparison, m_agree=_m_of(model, comparison))
-        more = more or bool(common)
-        dropped[name] |= common
-    if more:
-        # Score again only the people who held a dropped value: every other pair is unchanged.
-        affected = {identity for name, values in dropped.items() for value in values
-                    for identity in holders[name].get(value, ())}
-        rows = people.profile_rows(snapshot, excluded=excluded, dropped=dropped,
-                                   line_entities=settings.line_entities)
-        rescored = splink_run.predict_new(model, people.profile_table(rows), affected,
-                                          threshold=settings.thresholds.review, engine=settings.engine,
-                                          spark_session=settings.spark_session, structure=people.settings())
-        pairs = {key: pair for key, pair in pairs.items() if key[0] not in affected and key[1] not in affected}
-        pairs.update(rescored)
-    return links, pairs, {name: values for name, values in dropped.items() if values}, limits
+            rescored = scoring.predict_new(model, table, affected, threshold=settings.thresholds.review,
+                                           structure=people.settings())
+            pairs = {key: pair for key, pair in pairs.items() if key[0] not in affected and key[1] not in affected}
+            pairs.update(rescored)
+        timings["frequency_rule"] = round(time.perf_counter() - began, 2)
+    return links, pairs, {name: values for name, values in dropped.items() if values}, limits, table
 
 
 def _location_links(snapshot: Snapshot, settings: Settings) -> tuple[list[Link], dict]:
@@ -154,7 +190,7 @@ def _contested_lines(pairs: list[tuple[int, int]]) -> list[Candidate]:
 
 def resolve_kind(kind: str, snapshot: Snapshot, settings: Settings, decisions: Decisions | None = None) -> KindResult:
     decisions = decisions or Decisions()
-    dropped, limits, pairs, candidates = {}, {}, {}, []
+    dropped, limits, pairs, candidates, timings, profiles = {}, {}, {}, [], {}, None
     if kind == "line":
         links, contested = deterministic.line_links(snapshot, excluded=settings.excluded.get("phone", set()))
         candidates = _contested_lines(contested)
@@ -163,9 +199,10 @@ def resolve_kind(kind: str, snapshot: Snapshot, settings: Settings, decisions: D
     elif kind == "location":
         links, pairs = _location_links(snapshot, settings)
     elif kind == "person":
-        links, pairs, dropped, limits = _person_links(snapshot, settings)
+        links, pairs, dropped, limits, profiles = _person_links(snapshot, settings, timings)
     else:
         raise ValueError(f"Unknown kind {kind!r}.")
+    began = time.perf_counter()
     scored_links, scored = split(pairs, settings.thresholds)
     links = links + scored_links
     if pairs:
@@ -181,7 +218,8 @@ def resolve_kind(kind: str, snapshot: Snapshot, settings: Settings, decisions: D
     keys = snapshot.keys
     open_candidates = [candidate for candidate in candidates if root[candidate.left] != root[candidate.right]
                        and frozenset((keys[candidate.left], keys[candidate.right])) not in decisions.decided]
-    return KindResult(kind, snapshot, clustering, open_candidates, dropped, limits, found)
+    timings["cluster"] = round(time.perf_counter() - began, 2)
+    return KindResult(kind, snapshot, clustering, open_candidates, dropped, limits, found, timings, profiles)
 
 
 def address_values(addresses: list[str]) -> set[str]:

@@ -16,10 +16,19 @@ import pyarrow as pa
 
 
 def local_session(*, cores: str = "*", memory: str = "2g"):
+    return spark_session(master=f"local[{cores}]", memory=memory)
+
+
+def spark_session(*, master: str | None = None, memory: str = "2g"):
+    """A session on `master`: by default settings.LINKAGE_SPARK_MASTER (environment variable
+    CROSSLINE_SPARK_MASTER), `local[*]` unless a cluster is configured, e.g. spark://host:7077.
+    Splink's similarity jar goes with the session to the executors (spark.jars)."""
+    from django.conf import settings
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
-    session = (SparkSession.builder.master(f"local[{cores}]").appName("crossline-linkage")
+    master = master or settings.LINKAGE_SPARK_MASTER
+    session = (SparkSession.builder.master(master).appName("crossline-linkage")
                .config("spark.jars", similarity_jar_location())
                .config("spark.driver.memory", memory)
                .config("spark.sql.shuffle.partitions", "8")
@@ -41,7 +50,7 @@ def session_for(engine: str, session=None) -> Iterator:
     if engine != "spark" or session is not None:
         yield session
         return
-    made = local_session()
+    made = spark_session()
     try:
         yield made
     finally:

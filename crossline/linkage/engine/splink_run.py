@@ -97,13 +97,15 @@ def _dialect(db_api) -> str:
     return db_api.sql_dialect.sql_dialect_str
 
 
-def register(db_api, table: pa.Table, name: str):
+def register(db_api, table: pa.Table, name: str, *, shared: bool = False):
     if type(db_api).__name__.startswith("Spark"):
         from crossline.linkage.engine.spark import arrow_to_spark
 
         # One Spark session serves a whole run: each comparison's tables need names of their own.
         return db_api.register(arrow_to_spark(db_api.spark, table), dataset_display_name=name,
                                table_name=f"{name}_{uuid.uuid4().hex[:12]}")
+    if shared:  # a name of its own: one database serves several predictions (Scorer)
+        return db_api.register(table, dataset_display_name=name, table_name=f"{name}_{uuid.uuid4().hex[:12]}")
     return db_api.register(table, dataset_display_name=name)
 
 
@@ -113,41 +115,107 @@ def comparison_names(model: dict) -> list[str]:
 
 def _pairs_from(predictions, names: list[str]) -> Iterator[Pair]:
     table = predictions.as_pyarrow_table()
-    columns = {name: table.column(name).to_pylist() for name in
-               ("identity_l", "identity_r", "match_probability", "match_weight")}
-    gammas = {name: table.column(f"gamma_{name}").to_pylist() for name in names}
-    weights = {name: table.column(f"mw_{name}").to_pylist() for name in names}
-    tf = {name: table.column(f"mw_tf_adj_{name}").to_pylist() for name in names
-          if f"mw_tf_adj_{name}" in table.column_names}
-    for row in range(table.num_rows):
-        left, right = columns["identity_l"][row], columns["identity_r"][row]
+    lefts, rights = table.column("identity_l").to_pylist(), table.column("identity_r").to_pylist()
+    probabilities, weights = table.column("match_probability").to_pylist(), table.column("match_weight").to_pylist()
+    per_level = []
+    for name in names:
+        gammas = table.column(f"gamma_{name}").to_pylist()
+        contributions = table.column(f"mw_{name}").to_pylist()
+        if f"mw_tf_adj_{name}" in table.column_names:
+            contributions = [weight + (tf or 0.0) for weight, tf in
+                             zip(contributions, table.column(f"mw_tf_adj_{name}").to_pylist(), strict=True)]
+        per_level.append(list(zip(gammas, contributions, strict=True)))
+    del table
+    levels_of = list(zip(*per_level, strict=True)) if per_level else [()] * len(lefts)
+    for left, right, probability, weight, levels in zip(lefts, rights, probabilities, weights, levels_of,
+                                                        strict=True):
         if left == right:
             continue
-        levels = {}
-        for name in names:
-            weight = weights[name][row] + (tf[name][row] or 0.0 if name in tf else 0.0)
-            levels[name] = (gammas[name][row], weight)
-        yield Pair(min(left, right), max(left, right), columns["match_probability"][row],
-                   columns["match_weight"][row], levels)
+        yield Pair(min(left, right), max(left, right), probability, weight, dict(zip(names, levels, strict=True)))
+
+
+class Scorer:
+    """One Splink database for all the scoring of one kind in a run: the first prediction and
+    the rescoring the frequency rule asks for share a connection (and, on Spark, a session)
+    instead of each starting their own."""
+
+    def __init__(self, db_api):
+        self.db_api = db_api
+
+    def _linker(self, frame, model: dict, profiles: int, structure):
+        from splink import Linker
+
+        return Linker(frame, prior_for(model, profiles, dialect=_dialect(self.db_api), structure=structure))
+
+    def predict(self, model: dict, table: pa.Table, *, threshold: float,
+                structure=None) -> dict[tuple[int, int], Pair]:
+        """Scored pairs of identities at or above `threshold`, the best profile pair for each."""
+        if table.num_rows < 2:
+            return {}
+        frame = register(self.db_api, table, "profiles", shared=True)
+        linker = self._linker(frame, model, table.num_rows, structure)
+        predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+        try:
+            return _best(_pairs_from(predictions, comparison_names(model)))
+        finally:
+            _drop(predictions, frame)
+
+    def predict_new(self, model: dict, table: pa.Table, new_ids: set[int], *, threshold: float,
+                    structure=None) -> dict[tuple[int, int], Pair]:
+        """Scored pairs involving the profiles of `new_ids` (against every profile, themselves
+        included), without scoring the pairs of old profiles among themselves: a run for one
+        return costs in proportion to that return, not to everything stored. Term frequencies
+        come from the whole table, as in a full run."""
+        if not new_ids or table.num_rows < 2:
+            return {}
+        import pyarrow.compute as pc
+
+        new_table = table.filter(pc.is_in(table.column("identity"), value_set=pa.array(sorted(new_ids), pa.int64())))
+        everything = register(self.db_api, table, "profiles", shared=True)
+        new = register(self.db_api, new_table, "new_profiles", shared=True)
+        linker = self._linker(everything, model, table.num_rows, structure)
+        for column in _tf_columns(model):
+            linker.table_management.compute_tf_table(column)
+        predictions = linker.inference.predict_between(new, everything, threshold_match_probability=threshold,
+                                                       warning_mode="never")
+        try:
+            return _best(_pairs_from(predictions, comparison_names(model)))
+        finally:
+            _drop(predictions, new, everything)
+
+
+def _best(pairs: Iterator[Pair]) -> dict[tuple[int, int], Pair]:
+    best: dict[tuple[int, int], Pair] = {}
+    for pair in pairs:
+        key = (pair.left, pair.right)
+        kept = best.get(key)
+        if kept is None or pair.weight > kept.weight:
+            best[key] = pair
+    return best
+
+
+def _drop(*frames) -> None:
+    """Free what a prediction leaves in the database: the next one shares it."""
+    for frame in frames:
+        try:
+            frame.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+        except Exception:  # noqa: BLE001 - a registered view or a Spark frame may not drop; the run goes on
+            logger.debug("Could not drop %s", getattr(frame, "physical_name", frame))
+
+
+@contextmanager
+def scorer(engine: str = "duckdb", *, spark_session=None) -> Iterator[Scorer]:
+    with database(engine, spark_session=spark_session) as db_api:
+        yield Scorer(db_api)
 
 
 def predict(model: dict, table: pa.Table, *, threshold: float, engine: str = "duckdb", spark_session=None,
             structure=None) -> dict[tuple[int, int], Pair]:
     """Scored pairs of identities at or above `threshold`, the best profile pair for each."""
-    from splink import Linker
-
-    best: dict[tuple[int, int], Pair] = {}
     if table.num_rows < 2:
-        return best
-    with database(engine, spark_session=spark_session) as db_api:
-        frame = register(db_api, table, "profiles")
-        linker = Linker(frame, prior_for(model, table.num_rows, dialect=_dialect(db_api), structure=structure))
-        predictions = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
-        for pair in _pairs_from(predictions, comparison_names(model)):
-            key = (pair.left, pair.right)
-            if key not in best or pair.weight > best[key].weight:
-                best[key] = pair
-    return best
+        return {}
+    with scorer(engine, spark_session=spark_session) as scoring:
+        return scoring.predict(model, table, threshold=threshold, structure=structure)
 
 
 def _tf_columns(model: dict) -> list[str]:
@@ -162,29 +230,8 @@ def _tf_columns(model: dict) -> list[str]:
 
 def predict_new(model: dict, table: pa.Table, new_ids: set[int], *, threshold: float, engine: str = "duckdb",
                 spark_session=None, structure=None) -> dict[tuple[int, int], Pair]:
-    """Scored pairs involving the profiles of `new_ids` (against every profile, themselves
-    included), without scoring the pairs of old profiles among themselves: a run for one
-    return costs in proportion to that return, not to everything stored. Term frequencies
-    come from the whole table, as in a full run."""
-    from splink import Linker
-
-    best: dict[tuple[int, int], Pair] = {}
+    """`Scorer.predict_new` in a database of its own."""
     if not new_ids or table.num_rows < 2:
-        return best
-    import pyarrow.compute as pc
-
-    new_table = table.filter(pc.is_in(table.column("identity"), value_set=pa.array(sorted(new_ids), pa.int64())))
-    with database(engine, spark_session=spark_session) as db_api:
-        everything = register(db_api, table, "profiles")
-        new = register(db_api, new_table, "new_profiles")
-        linker = Linker(everything, prior_for(model, table.num_rows, dialect=_dialect(db_api),
-                                              structure=structure))
-        for column in _tf_columns(model):
-            linker.table_management.compute_tf_table(column)
-        predictions = linker.inference.predict_between(new, everything, threshold_match_probability=threshold,
-                                                       warning_mode="never")
-        for pair in _pairs_from(predictions, comparison_names(model)):
-            key = (pair.left, pair.right)
-            if key not in best or pair.weight > best[key].weight:
-                best[key] = pair
-    return best
+        return {}
+    with scorer(engine, spark_session=spark_session) as scoring:
+        return scoring.predict_new(model, table, new_ids, threshold=threshold, structure=structure)

@@ -117,3 +117,18 @@ def test_a_run_reports_strong_evidence_held_apart_by_a_rejection(national_coordi
     assert conflict["reason"] == "A shared identifier would join a rejected pair"
     assert conflict["evidence"] == {"field": "pnc"}
     assert sorted(map(tuple, conflict["rejected"])) == [(NORTH_YORKSHIRE, "NY-P-1"), (WEST_YORKSHIRE, "WY-P-1")]
+
+
+def test_a_rejected_pair_stays_apart_after_crossline_resolve_full(national_coordinator, capsys):
+    from django.core.management import call_command
+
+    pair = _maybe_the_same()
+    match_decide(pair=pair, decision=Decision.REJECT, user=national_coordinator, note="Different mothers")
+    submit_return(WEST_YORKSHIRE, "2026-10-31", people=[_dean("WY-P-1", date_of_birth="1999-04-04")])
+    submit_return(NORTH_YORKSHIRE, "2026-10-31", people=[_dean("NY-P-1", date_of_birth="1999-04-04")])
+
+    call_command("resolve", "--full")
+
+    assert "Finished" in capsys.readouterr().out
+    assert entity_of("person", WEST_YORKSHIRE, "WY-P-1") != entity_of("person", NORTH_YORKSHIRE, "NY-P-1")
+    assert not CandidatePair.objects.filter(status=PairStatus.OPEN).exists()

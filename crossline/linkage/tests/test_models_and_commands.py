@@ -57,7 +57,13 @@ def test_the_command_resolves_everything_or_one_return_and_says_so(capsys):
     call_command("resolve", "--full")
     printed = capsys.readouterr().out
     assert "People: linking 1 references" in printed and "Finished" in printed
-    assert LinkRun.objects.get(mode=RunMode.FULL).counts["line"]["entities"] == 1
+    full = LinkRun.objects.get(mode=RunMode.FULL)
+    assert full.counts["line"]["entities"] == 1
+    # Scoring follows the run: queued for the worker, against this run.
+    from django_tasks_db.models import DBTaskResult
+
+    scoring = DBTaskResult.objects.get(task_path="crossline.assessment.tasks.assess_lines")
+    assert scoring.args_kwargs["kwargs"]["link_run_id"] == full.pk and "Re-scoring the lines is queued" in printed
 
     call_command("resolve", "--return", str(national_return.pk))
     assert LinkRun.objects.filter(mode=RunMode.RETURN, national_return=national_return, status="finished").exists()

@@ -95,3 +95,54 @@ def test_an_entity_with_no_record_the_user_may_read_is_not_found(client, ny_anal
     for user in (ny_analyst, council_officer):
         assert signed_in_with_purpose(client, user).get(
             reverse("linkage:entity", args=[entity])).status_code == 404
+
+
+def test_asking_and_deciding_are_audited_with_who_why_and_the_outcome(client, ny_analyst, wy_analyst, shared_person):
+    signed_in_with_purpose(client, ny_analyst).post(
+        reverse("linkage:access_request", args=[shared_person, WEST_YORKSHIRE]),
+        {"purpose_code": "safeguarding", "reason": "The child was found in Harrogate last night"})
+    access = AccessRequest.objects.get()
+    asked = AuditEvent.objects.get(action="create", object_type="linkage.AccessRequest")
+    assert (asked.actor_id, asked.purpose_code, asked.purpose_text) == (
+        ny_analyst.pk, "safeguarding", "The child was found in Harrogate last night")
+    assert asked.detail == {"entity": shared_person, "holding_force": WEST_YORKSHIRE}
+
+    signed_in_with_purpose(client, wy_analyst).post(reverse("linkage:access_decide", args=[access.pk]),
+                                                    {"approve": "no", "note": "Ring the FIB"})
+    declined = AuditEvent.objects.get(action="change", object_type="linkage.AccessRequest")
+    assert (declined.actor_id, declined.detail["status"], declined.recipients) == (wy_analyst.pk, "declined", [])
+    assert not AuditEvent.objects.filter(action="disclose").exists()
+
+
+def test_only_the_holding_force_decides_not_the_national_centre_that_may_read_it(
+        client, ny_analyst, national_coordinator, shared_person):
+    """The national centre may read West Yorkshire's records, but only West Yorkshire decides
+    whom else they are shown to."""
+    signed_in_with_purpose(client, ny_analyst).post(
+        reverse("linkage:access_request", args=[shared_person, WEST_YORKSHIRE]),
+        {"purpose_code": "safeguarding", "reason": "The child was found in Harrogate last night"})
+    access = AccessRequest.objects.get()
+    signed_in_with_purpose(client, national_coordinator)
+    assert "Bob Analyst" not in client.get(reverse("linkage:access_requests")).content.decode()
+    assert client.get(reverse("linkage:access_decide", args=[access.pk])).status_code == 404
+    assert client.post(reverse("linkage:access_decide", args=[access.pk]), {"approve": "yes"}).status_code == 404
+    access.refresh_from_db()
+    assert access.status == AccessStatus.PENDING
+    assert not AuditEvent.objects.filter(object_type="linkage.AccessRequest", action__in=["disclose", "change"]).exists()
+
+
+def test_the_match_says_which_force_holds_it_but_not_how_many_records(client, ny_analyst):
+    """Two West Yorkshire returns hold the child: the North Yorkshire page reads the same as for one."""
+    for period in ("2026-09-30", "2026-10-31"):
+        submit_return(WEST_YORKSHIRE, period, people=[
+            person("WY-P-SECRET-1", "Smith", "Jonathan", "2009-02-03", gender="male",
+                   phone_numbers=["07700 900555"], postcode="LS9 8AB", factors=("under_18",))])
+    submit_return(NORTH_YORKSHIRE, "2026-10-31", people=[
+        person("NY-P-4", "Smith", "Jon", "2009-02-03", gender="male", phone_numbers=["07700 900555"],
+               postcode="LS9 8AB", factors=("under_18",))])
+    resolve()
+    entity = entity_of("person", NORTH_YORKSHIRE, "NY-P-4")
+    assert entity == entity_of("person", WEST_YORKSHIRE, "WY-P-SECRET-1")
+    text = signed_in_with_purpose(client, ny_analyst).get(reverse("linkage:entity", args=[entity])).content.decode()
+    assert "A match exists, held by West Yorkshire Police. You may not read what it holds." in text
+    assert "2 records" not in text and "its record" not in text

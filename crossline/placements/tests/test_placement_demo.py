@@ -23,6 +23,10 @@ def test_the_demo_placements(settings):
     assert InboxItem.objects.filter(notification=escalated, purpose=Purpose.DUTY_DESK).exists()
     north_yorkshire = InboxItem.objects.filter(recipient__name="North Yorkshire Police", purpose=Purpose.HOST_FORCE)
     assert north_yorkshire.count() == 2
+    # Dated as the story goes: received when made, the acknowledged one read before it was acknowledged.
+    for item in north_yorkshire.select_related("notification"):
+        assert item.received_at == item.notification.routed_at
+        assert (item.read_at is not None) == (item.notification.status == Status.ACKNOWLEDGED)
     assert InboxItem.objects.filter(recipient__slug="north-yorkshire-council", purpose=Purpose.HOST_COUNCIL).count() == 2
     assert placement_invariant_breaks() == []
 

@@ -85,3 +85,45 @@ def test_between_the_steps_acknowledging_stops_the_duty_desk_step(overdue, ny_an
                           risk_management_plan="Visit the home", named_officer="PC Dale",
                           named_officer_contact="0300 000 0001", now=start + timedelta(hours=30))
     assert placements_escalate(now=start + timedelta(hours=48)).to_duty_desk == []
+
+
+def test_the_timeline_gives_the_configured_times(overdue, settings):
+    notification, start = overdue
+    settings.PLACEMENT_ESCALATE_TO_SUPERVISORS_AFTER = timedelta(hours=1, minutes=30)
+    settings.PLACEMENT_ESCALATE_TO_DUTY_DESK_AFTER = timedelta(hours=4)
+    placements_escalate(now=start + timedelta(hours=4))
+    details = dict(notification.timeline.filter(title__startswith="Escalated").values_list("title", "detail"))
+    assert details["Escalated to North Yorkshire Police supervisors"] == "Not acknowledged within 1 hour 30 minutes."
+    assert details["Escalated to the national duty desk"] == (
+        "Not acknowledged by North Yorkshire Police within 4 hours.")
+
+
+@pytest.mark.parametrize(("supervisors", "duty_desk", "ids"), [
+    (timedelta(hours=24), timedelta(hours=48), []),
+    (timedelta(0), timedelta(hours=48), ["placements.E001"]),
+    (24, timedelta(hours=48), ["placements.E001"]),  # hours given as a number, not a timedelta
+    (timedelta(hours=24), timedelta(hours=24), ["placements.E002"]),  # the duty desk must come second
+    (timedelta(hours=48), timedelta(hours=24), ["placements.E002"]),
+])
+def test_the_delays_are_checked_when_the_service_starts(settings, supervisors, duty_desk, ids):
+    from crossline.placements.conf import check_escalation_delays
+
+    settings.PLACEMENT_ESCALATE_TO_SUPERVISORS_AFTER = supervisors
+    settings.PLACEMENT_ESCALATE_TO_DUTY_DESK_AFTER = duty_desk
+    assert [error.id for error in check_escalation_delays()] == ids
+
+
+def test_the_delays_come_from_the_environment():
+    import os
+    import subprocess  # noqa: S404 - runs this interpreter with fixed arguments
+    import sys
+
+    code = ("import django; django.setup(); from crossline.placements import conf; "
+            "print(conf.supervisors_after(), conf.duty_desk_after())")
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PLACEMENT_")}
+    env["DJANGO_SETTINGS_MODULE"] = "crossline.settings"
+    defaults = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)  # noqa: S603
+    assert defaults.stdout.split() == ["1", "day,", "0:00:00", "2", "days,", "0:00:00"]
+    env |= {"PLACEMENT_ESCALATE_TO_SUPERVISORS_HOURS": "4", "PLACEMENT_ESCALATE_TO_DUTY_DESK_HOURS": "8.5"}
+    configured = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)  # noqa: S603
+    assert configured.stdout.split() == ["4:00:00", "8:30:00"]

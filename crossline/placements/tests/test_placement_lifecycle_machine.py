@@ -77,7 +77,7 @@ class PlacementLifecycle(RuleBasedStateMachine):
     @rule(how_many=st.integers(min_value=1, max_value=4))
     def worker_dies_after_sending(self, how_many):
         for delivery in deliveries_claim(now=self.clock, limit=how_many):
-            delivery_send(delivery)  # ... and never records it
+            delivery_send(delivery, now=self.clock)  # ... and never records it
 
     @rule()
     def deliver_everything_eventually(self):

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def _bad_return() -> dict:
     doc = sample_return()
     doc["people"][0]["date_of_birth"] = "31/02/2010"  # no such day
-    doc["people"][1]["pnc_id"] = "09/123456Z"  # wrong check letter
+    doc["people"][1]["phone_numbers"] = ["077009004"]  # a digit short
     doc["vehicles"][0]["source_eval"] = None  # grading missing
     return doc
 
@@ -35,7 +35,7 @@ def test_a_return_with_errors_stores_only_the_attempt_and_its_report(wy_submitte
     located = [(i.sheet, i.row, i.column, i.value) for i in issues_of(submission)]
     assert located == [
         ("people", 2, "date_of_birth", "31/02/2010"),
-        ("people", 3, "pnc_id", "09/123456Z"),
+        ("people", 3, "phone_numbers", "077009004"),
         ("vehicles", 2, "source_eval", ""),
     ]
     assert all(issue.message for issue in issues_of(submission))

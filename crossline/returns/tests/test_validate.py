@@ -214,9 +214,10 @@ def test_a_field_given_twice_rejects_the_return():
     ("lines", "exporting_area", "Gotham", "unknown_area"),
     ("lines", "first_reported", "03/13/2026", "invalid_date"),
     ("people", "date_of_birth", 45000, "invalid_date"),
-    ("people", "pnc_id", "09/123456X", "invalid_pnc"),
+    ("people", "pnc_id", "09/123456", "invalid_pnc"),
     ("people", "postcode", "LS1 4AO", "invalid_postcode"),
     ("people", "phone_numbers", ["12345"], "invalid_phone"),
+    ("people", "phone_numbers", ["07700 90040"], "invalid_phone"),
     ("people", "age_estimate", "about 30", "invalid_number"),
     ("people", "looked_after_by", "Gotham Borough Council", "unknown_local_authority"),
     ("locations", "uprn", "UPRN-12", "invalid_uprn"),
@@ -229,7 +230,7 @@ def test_a_bad_cell_is_located_with_its_value(sheet, column, value, code):
     doc[sheet][0][column] = value
     issue = only_error(check(doc))
     assert (issue.sheet, issue.row, issue.column, issue.code) == (sheet, 2, column, code)
-    assert issue.value in (value, "crack", "12345") or code == "not_in_list"
+    assert issue.value in (value, "crack", "12345", "07700 90040") or code == "not_in_list"
     assert issue.where == f"{sheet} row 2"
 
 
@@ -392,7 +393,9 @@ def test_a_child_is_never_recorded_as_only_an_offender(change):
     result = check(doc)
     assert result.validated is None
     child_error = next(issue for issue in result.errors if issue.code == "child_not_vulnerable")
-    assert (child_error.row, child_error.column) == (3, "vulnerable")
+    # At the cell to change: vulnerable unless it already says Y, then its factors.
+    expected_column = "vulnerability_factors" if change.get("vulnerable") == "Y" else "vulnerable"
+    assert (child_error.row, child_error.column) == (3, expected_column)
     assert "a child is never recorded as only an offender" in child_error.message
     assert "under_18" in child_error.message
 
@@ -488,3 +491,26 @@ def test_a_csv_zip_is_read_whatever_the_order_of_its_members():
     doc = sample_return()
     data = write_zip({f"{sheet}.csv": csv_text(doc, sheet).encode() for sheet in reversed(list(doc))})
     assert validate_upload(data, "return.zip", today=TODAY).ok
+
+
+def test_a_pnc_id_whose_check_letter_disagrees_is_accepted_with_a_warning():
+    doc = sample_return()
+    doc["people"][0]["pnc_id"] = "09/123456X"  # the format's own example: the check letter would be C
+    result = check(doc)
+    assert result.ok
+    [warning] = [w for w in result.warnings if w.code == "pnc_check_letter"]
+    assert (warning.sheet, warning.row, warning.column, warning.value) == ("people", 2, "pnc_id", "09/123456X")
+    assert "would be C" in warning.message
+
+
+@pytest.mark.parametrize(("vulnerable", "factors", "column", "value"), [
+    ("N", [], "vulnerable", "N"),
+    ("Y", ["cuckooed"], "vulnerability_factors", "cuckooed"),
+])
+def test_a_child_not_flagged_vulnerable_is_located_at_the_cell_to_change(vulnerable, factors, column, value):
+    doc = sample_return()
+    child = doc["people"][0]
+    child.update(date_of_birth="2012-05-01", vulnerable=vulnerable, vulnerability_factors=factors)
+    issue = only_error(check(doc))
+    assert (issue.sheet, issue.row, issue.column, issue.value, issue.code) == (
+        "people", 2, column, value, "child_not_vulnerable")

@@ -212,3 +212,30 @@ def test_the_template_and_the_example_download_and_the_example_passes(client, wy
     result = validate_return(read_upload(example.content, "example.xlsx"), today=TODAY)
     assert result.errors == []
     assert result.validated.header.force.pk == "E23000010"
+
+
+def test_a_rejected_attempt_records_and_shows_the_force_and_period_it_was_for(client, wy_submitter, raw_store):
+    sign_in(client, wy_submitter)
+    response = upload(client, as_xlsx(broken_return()))
+    attempt = Submission.objects.get()
+    assert attempt.status == SubmissionStatus.REJECTED
+    assert (attempt.force_id, str(attempt.period_start), str(attempt.period_end)) == (
+        "E23000010", "2026-10-01", "2026-10-31")
+
+    page = client.get(reverse("returns:submission", args=[attempt.pk])).content.decode()
+    assert re.search(r"Return for</dt>\s*<dd[^>]*>West Yorkshire( Police)?, October 2026", page), response
+    listing = client.get(reverse("returns:submissions"), {"period": "2026-10-01_2026-10-31"})
+    assert [shown.pk for shown in listing.context["page"].object_list] == [attempt.pk]
+    assert "October 2026" in listing.content.decode()
+
+
+def test_an_attempt_unreadable_that_far_says_the_period_is_not_known(client, wy_submitter, raw_store):
+    sign_in(client, wy_submitter)
+    doc = sample_return()
+    doc["return"]["period_end"] = "the end of October"  # the force is readable, the period is not
+    upload(client, as_json(doc), filename="october.json")
+    attempt = Submission.objects.get()
+    assert (attempt.status, attempt.force_id, attempt.period_start) == (SubmissionStatus.REJECTED, "E23000010", None)
+
+    page = client.get(reverse("returns:submission", args=[attempt.pk])).content.decode()
+    assert "period not known" in page and "could not be read far enough" in page

@@ -41,3 +41,20 @@ def test_the_return_itself_does_not_carry_its_submission_time(tiny_returns):
         fields = {row.cells["field"] for row in source.rows("return")}
     assert "submitted_at" not in fields
     assert fields == {"format_version", "force", "period_start", "period_end", "submitted_by", "contact_email"}
+
+
+def test_late_means_what_the_compliance_schedule_says_and_returns_come_on_working_days(tiny_returns):
+    from datetime import date, datetime
+
+    from crossline.compliance.workdays import LONDON, add_working_days, end_of_day, is_working_day
+    from crossline.synthetic.world import DUE_WORKING_DAYS
+
+    files = _manifest(tiny_returns)["files"]
+    for entry in files:
+        due = add_working_days(date.fromisoformat(entry["period_end"]), DUE_WORKING_DAYS)
+        submitted = datetime.fromisoformat(entry["submitted_at"])
+        assert datetime.fromisoformat(entry["due_at"]).astimezone(LONDON).date() == due
+        assert entry["late"] == (submitted >= end_of_day(due)), entry
+        if entry["version"] == 1 and submitted.date() < AS_OF:  # not held back to the as-of date
+            assert is_working_day(submitted.astimezone(LONDON).date()), entry
+    assert {entry["late"] for entry in files} == {True, False}

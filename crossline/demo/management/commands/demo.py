@@ -35,3 +35,19 @@ class Command(BaseCommand):
         self.stdout.write("Submitting six months of synthetic national returns from every force...")
         outcome = demo_returns_load(out_dir=out_dir, progress=self.stdout.write)
         self.stdout.write("Returns: " + ", ".join(f"{count} {status}" for status, count in sorted(outcome.items())))
+        from crossline.linkage.demo import linkage_demo_load
+
+        self.stdout.write("Resolving crossover between forces (lines, people, places, vehicles)...")
+        linkage_demo_load(progress=self.stdout.write)
+        from crossline.assessment.demo import assessment_demo_load
+
+        assessment = assessment_demo_load()
+        self.stdout.write(f"Harm-first scores ready ({assessment}).")
+        from crossline.tasking.demo import tasking_demo_load
+
+        tasking_demo_load()
+        self.stdout.write("Demo taskings and local priority nominations ready.")
+        from crossline.intensification.demo import intensification_demo_load
+
+        intensification_demo_load()
+        self.stdout.write("Intensification weeks ready: three past weeks and one open.")

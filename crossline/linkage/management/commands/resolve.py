@@ -64,6 +64,11 @@ class Command(BaseCommand):
                               f"references  {counts.get('entities', counts.get('entities_touched', 0)):>8,} entities  "
                               f"{sum((counts.get('links') or {}).values()):>8,} links  "
                               f"{(counts.get('candidates') or {}).get('opened', 0):>6,} new for review")
+        from crossline.assessment.tasks import assess_lines  # scores follow every resolution
+
+        queued = assess_lines.enqueue(link_run_id=run.pk)
+        self.stdout.write(f"Re-scoring the lines is queued for the worker (task {queued.id}); "
+                          "`crossline assess` does it now.")
         for conflict in run.conflicts:
             self.stdout.write(self.style.WARNING(f"  Conflict ({conflict['kind']}): {conflict['reason']}: "
                                                  f"{conflict['link']} held apart by rejected {conflict['rejected']}."))

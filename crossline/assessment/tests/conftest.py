@@ -1,0 +1,7 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _raw_files_in_a_folder_of_the_test_s_own(settings, tmp_path):
+    """Returns submitted by these tests keep their raw files out of the working tree."""
+    settings.RAW_FILE_STORE = tmp_path / "raw-files"

@@ -1,0 +1,61 @@
+"""RFC 9457 problem details: how every Crossline API says what went wrong.
+
+    return problem(422, "idempotency-key-reused", "Idempotency-Key already used", "Use a new key.")
+
+An API view answers its own refusals with `problem(...)`; `ProblemDetailsView` makes DRF's
+refusals (401, 403, 404, 415, 429...) problem details too, and `problem_responses` documents them
+in the OpenAPI schema under their own media type.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView, exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_BASE = "urn:crossline:problem:"
+
+
+def problem(status_code: int, slug: str, title: str, detail: str, **extra) -> Response:
+    """A problem-details answer; `extra` members (e.g. `errors`, `submission`) go beside the standard ones."""
+    body = {"type": PROBLEM_BASE + slug, "title": title, "status": status_code, "detail": detail, **extra}
+    return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def problem_exception_handler(exc, context):
+    """DRF's own refusals as problem details."""
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+    # DRF answers Django's own Http404 and PermissionDenied too; name them as it does its own.
+    code = {Http404: "not_found", PermissionDenied: "permission_denied"}.get(type(exc))
+    slug = (code or getattr(exc, "default_code", "error")).replace("_", "-")
+    response.data = {"type": PROBLEM_BASE + slug, "title": response.status_text, "status": response.status_code,
+                     "detail": str(detail)}
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+class ProblemDetailsView(APIView):
+    """An API view whose every error, its own or DRF's, is problem details."""
+
+    def get_exception_handler(self):
+        return problem_exception_handler
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details, for the schema; an API adds the members it sends beside them."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+def problem_responses(serializer: type[serializers.Serializer], texts: dict[int, str]) -> dict:
+    """`extend_schema(responses=...)` entries: each status code with what it means, as problem+json."""
+    return {(code, PROBLEM_CONTENT_TYPE): OpenApiResponse(serializer, description=text)
+            for code, text in texts.items()}
