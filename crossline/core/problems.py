@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
@@ -39,11 +40,35 @@ def problem_exception_handler(exc, context):
     return response
 
 
+class BodyTooLarge(APIException):
+    status_code = 413
+    default_code = "too_large"
+
+
 class ProblemDetailsView(APIView):
-    """An API view whose every error, its own or DRF's, is problem details."""
+    """An API view whose every error, its own or DRF's, is problem details.
+
+    With `max_body_bytes` set, a body declared larger is refused with 413 before it is read
+    (API-02): DRF's parsers do not apply Django's upload limit, so without this a client could
+    make the service parse megabytes of JSON. `body_limit_reason` says why the limit is enough.
+    """
+
+    max_body_bytes: int | None = None
+    body_limit_reason = ""
 
     def get_exception_handler(self):
         return problem_exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authenticated, permitted and throttled first
+        if self.max_body_bytes is None:
+            return
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = self.max_body_bytes + 1
+        if declared > self.max_body_bytes:
+            raise BodyTooLarge(f"Send at most {self.max_body_bytes // 1024} KB: {self.body_limit_reason}")
 
 
 class ProblemSerializer(serializers.Serializer):

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -41,26 +40,14 @@ class MaySubmit(BasePermission):
 MAX_BODY_BYTES = 64 * 1024
 
 
-class BodyTooLarge(APIException):
-    status_code = 413
-    default_detail = f"Send at most {MAX_BODY_BYTES // 1024} KB: a week's results are far smaller."
-    default_code = "too_large"
-
 
 class _View(ProblemDetailsView):
     authentication_classes = [MachineClientAuthentication]
     permission_classes = [MaySubmit]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "machine-client"
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # authenticated, permitted and throttled first
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = MAX_BODY_BYTES + 1
-        if declared > MAX_BODY_BYTES:
-            raise BodyTooLarge
+    max_body_bytes = MAX_BODY_BYTES
+    body_limit_reason = "a week's results are far smaller."
 
 
 class WeekSerializer(serializers.ModelSerializer):

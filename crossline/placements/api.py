@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import APIException
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -56,11 +55,6 @@ class MakesPlacements(BasePermission):
 MAX_BODY_BYTES = 256 * 1024
 
 
-class BodyTooLarge(APIException):
-    status_code = 413
-    default_detail = f"Send at most {MAX_BODY_BYTES // 1024} KB: a notification is far smaller."
-    default_code = "too_large"
-
 
 class CouncilClientView(ProblemDetailsView):
     authentication_classes = [MachineClientAuthentication]
@@ -68,15 +62,8 @@ class CouncilClientView(ProblemDetailsView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "machine-client"
     parser_classes = [JSONParser]
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)  # authenticated, permitted and throttled first
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = MAX_BODY_BYTES + 1
-        if declared > MAX_BODY_BYTES:
-            raise BodyTooLarge
+    max_body_bytes = MAX_BODY_BYTES
+    body_limit_reason = "a notification is far smaller."
 
 
 PROBLEM_TEXTS = {

@@ -8,12 +8,18 @@ records: the same content sent again is a duplicate (return-format-v1.md, "Outco
 
 Each record is hashed as it goes by (canonical JSON of its normalised values: a number is its
 digits, 1250, however it was written), and the sheet's record hashes are fed in sorted order.
-So what is kept is 32 bytes a record, not the records; and sorting is done a bucket (by first
-byte) at a time, so it never makes a Python object per record all at once.
+So what is kept is 32 bytes a record, not the records; and not even those for long: once a
+sheet has RUN_RECORDS of them they are sorted and written to an anonymous temporary file as a
+run, and the runs are merged at the end, so memory holds one run a sheet whatever the size of
+the return.
 """
 
 import hashlib
+import heapq
 import json
+import tempfile
+from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 
 from crossline.reference import lookups
@@ -22,6 +28,13 @@ from crossline.returns import format as fmt
 
 
 def _plain(value):
+    # Called for every date and area of every record: the two common types first, by exact type
+    # (str(date) is its ISO form, as below), then the rest as before.
+    kind = type(value)
+    if kind is date:
+        return value.isoformat()
+    if kind is lookups.Area:
+        return value.code
     if isinstance(value, lookups.Area):
         return value.code
     if isinstance(value, lookups.Council | PoliceForce):
@@ -44,22 +57,75 @@ def canonical(value) -> bytes:
     return "".join(_c_encode(value, 0)).encode()
 
 
+_SIZE = 32  # a record's hash, SHA-256
+RUN_RECORDS = 65_536  # record hashes a sheet holds in memory (2 MB) before they go to disk
+_READ_BYTES = 64 * 1024  # read back a run this much at a time
+_FEED = 1_024  # sorted hashes fed to the return's digest at a time (the same as one by one)
+
+
+def _sorted(hashes: bytes | bytearray) -> list[bytes]:
+    return sorted(hashes[start:start + _SIZE] for start in range(0, len(hashes), _SIZE))
+
+
 class ContentDigest:
     def __init__(self):
-        self.buckets = {sheet: [bytearray() for _ in range(256)] for sheet in fmt.RECORD_SHEETS}
+        self.pending = {sheet: bytearray() for sheet in fmt.RECORD_SHEETS}
+        self.runs: dict[str, list[tuple[int, int]]] = {sheet: [] for sheet in fmt.RECORD_SHEETS}  # (offset, bytes)
         self.counts = dict.fromkeys(fmt.RECORD_SHEETS, 0)
+        self._file = None  # the runs of every sheet, one after another; gone once closed
 
     def add(self, sheet: str, values: dict) -> None:
-        record = hashlib.sha256(canonical(values)).digest()
-        self.buckets[sheet][record[0]] += record
+        pending = self.pending[sheet]
+        pending += hashlib.sha256(canonical(values)).digest()
         self.counts[sheet] += 1
+        if len(pending) >= RUN_RECORDS * _SIZE:
+            self._write_run(sheet)
+
+    def _write_run(self, sheet: str) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="crossline-digest-")
+        run = b"".join(_sorted(self.pending[sheet]))
+        self._file.seek(0, 2)
+        self.runs[sheet].append((self._file.tell(), len(run)))
+        self._file.write(run)
+        self.pending[sheet] = bytearray()
+
+    def _run(self, offset: int, length: int) -> Iterator[bytes]:
+        end = offset + length
+        while offset < end:
+            self._file.seek(offset)
+            chunk = self._file.read(min(_READ_BYTES, end - offset))
+            if not chunk:
+                raise EOFError("a run of record hashes was cut short")
+            offset += len(chunk)
+            yield from (chunk[start:start + _SIZE] for start in range(0, len(chunk), _SIZE))
+
+    def _in_order(self, sheet: str) -> Iterator[bytes]:
+        """The sheet's record hashes, sorted."""
+        pending = _sorted(self.pending[sheet])
+        if not self.runs[sheet]:
+            return iter(pending)
+        self._file.flush()
+        return heapq.merge(*(self._run(offset, length) for offset, length in self.runs[sheet]), pending)
 
     def hexdigest(self, header) -> str:
         digest = hashlib.sha256(canonical([header.format_version, header.force.code, header.period_start,
                                            header.period_end]))
         for sheet in fmt.RECORD_SHEETS:
             digest.update(canonical([sheet, self.counts[sheet]]))
-            for bucket in self.buckets[sheet]:
-                for record in sorted(bucket[start:start + 32] for start in range(0, len(bucket), 32)):
-                    digest.update(record)
+            batch: list[bytes] = []
+            for record in self._in_order(sheet):
+                batch.append(record)
+                if len(batch) == _FEED:
+                    digest.update(b"".join(batch))
+                    batch.clear()
+            digest.update(b"".join(batch))
         return digest.hexdigest()
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __del__(self):
+        self.close()

@@ -80,7 +80,25 @@ def _encode(value) -> str:
         return _encoder.encode(value)
     return "".join(_c_encode(value, 0))
 
-_PLAIN = frozenset({str, int, bool})
+
+# The vocabulary lists (drugs, roles, weapons, vulnerability factors): the same few combinations
+# come on most rows, so each is encoded once. Only these: phone numbers and aliases are personal
+# data, which a process keeps no longer than the return that brought them.
+_LISTS_REMEMBERED = 10_000
+_VOCABULARY_LISTS = frozenset(name for sheet in fmt.SHEETS.values() for name, column in sheet.columns.items()
+                              if column.multi and column.vocabulary is not None)
+_lists: dict[tuple, str] = {}
+
+
+def _encode_list(given: tuple) -> str:
+    """A vocabulary column's tuple as JSON text, remembered (up to _LISTS_REMEMBERED of them, so
+    that memory does not grow with the return)."""
+    text = _lists.get(given)
+    if text is None:
+        text = _encode(given)
+        if len(_lists) < _LISTS_REMEMBERED:
+            _lists[given] = text
+    return text
 
 
 def _iso(day: date | None) -> str | None:
@@ -93,16 +111,17 @@ def _number(value: Decimal | None) -> str | None:
 
 def _json_list(values: dict, column: str) -> str:
     given = values.get(column)
-    return _encode(given) if given else "[]"
+    if not given:
+        return "[]"
+    return _encode_list(given) if column in _VOCABULARY_LISTS and type(given) is tuple else _encode(given)
 
 
 def submitted(raw: dict) -> str:
     """The cells as given, as JSON text: a spreadsheet date cell becomes its ISO date."""
-    for value in raw.values():
-        if type(value) not in _PLAIN:
-            return _encode({column: value if type(value) in _PLAIN else _as_json(value)
-                            for column, value in raw.items()})
-    return _encode(raw)  # the common case (every CSV cell is text): nothing to convert
+    if _c_encode_submitted is None:
+        return _encoder.encode({column: _as_json(value) for column, value in raw.items()})
+    # One pass in C: the encoder asks _as_json only about a value JSON has no form for (a date...).
+    return "".join(_c_encode_submitted(raw, 0))
 
 
 def _as_json(value):
@@ -119,6 +138,11 @@ def _as_json(value):
     if isinstance(value, timedelta | Decimal):
         return str(value)
     return str(getattr(value, "text", value))
+
+
+# The encoder of `submitted`: as _c_encode, but what JSON cannot hold goes through _as_json.
+_c_encode_submitted = json.encoder.c_make_encoder and json.encoder.c_make_encoder(
+    None, _as_json, json.encoder.encode_basestring, None, ":", ",", False, False, False)
 
 
 # --- rows -------------------------------------------------------------------------------------

@@ -65,8 +65,12 @@ def closest_name(name: str, options: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
+_ANSWERS_REMEMBERED = 10_000  # a real return names a few hundred areas; a hostile one, any number
+
+
 class _Resolver:
-    """Find forces, areas and councils, remembering each answer for the rest of the return."""
+    """Find forces, areas and councils, remembering each answer for the rest of the return (up
+    to _ANSWERS_REMEMBERED of them, so that memory does not grow with the return)."""
 
     def __init__(self, cache: dict):
         self.cache = cache
@@ -77,7 +81,8 @@ class _Resolver:
         found = self.cache.get(key)
         if found is None:
             found = finder(text) or False
-            self.cache[key] = found
+            if len(self.cache) < _ANSWERS_REMEMBERED:
+                self.cache[key] = found
         if found is False:
             raise n.NotValid(f"'{text}' is not a {kind} we know. {advice}")
         return found
