@@ -1,4 +1,4 @@
-"""The national return format v1 as data (/work/shared/spec/return-format-v1.md).
+"""The national return format v1 as data (docs/return-format-v1.md).
 
 One source of truth: the validator, the xlsx template generator and the synthetic data
 generator all read the sheets, columns and vocabularies from here. Never reinterpret a v1
