@@ -195,79 +195,66 @@ def _profile_url() -> str | None:
         return None
 
 
-@requires(RESPOND_TO_TASKING)
-def tasking_respond(request, reference: str):
+def _tasking_form_page(request, reference: str, form_class, act, *, done: str, url_name: str, heading: str,
+                       button: str, warning: bool = False):
+    """One step on a tasking (answer, update, complete, cancel): the form, the service's refusal
+    shown on it, or the tasking again with what was done."""
     tasking = _tasking_or_404(request, reference)
-    form = RespondForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.tasking_respond(actor=request.user, tasking=tasking, accept=form.cleaned_data["answer"] == "accept",
-                                     reason=form.cleaned_data["reason"], request=request)
+            act(tasking, form.cleaned_data)
         except ValidationError as problem:
             _errors_to_form(form, problem)
         else:
-            messages.success(request, "Your answer has been recorded and the co-ordinators told.")
+            messages.success(request, done)
             return redirect("tasking:detail", tasking.reference)
     return render(request, "tasking/form_page.html", {
-        "tasking": tasking, "form": form, "heading": "Accept or decline", "button": "Send answer",
-        "action": reverse("tasking:respond", args=[tasking.reference])})
+        "tasking": tasking, "form": form, "heading": heading, "button": button, "warning": warning,
+        "action": reverse(url_name, args=[tasking.reference])})
+
+
+@requires(RESPOND_TO_TASKING)
+def tasking_respond(request, reference: str):
+    def act(tasking, data):
+        services.tasking_respond(actor=request.user, tasking=tasking, accept=data["answer"] == "accept",
+                                 reason=data["reason"], request=request)
+
+    return _tasking_form_page(request, reference, RespondForm, act, url_name="tasking:respond",
+                              done="Your answer has been recorded and the co-ordinators told.",
+                              heading="Accept or decline", button="Send answer")
 
 
 @works_taskings
 def tasking_update(request, reference: str):
-    tasking = _tasking_or_404(request, reference)
-    form = UpdateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.tasking_update(actor=request.user, tasking=tasking, text=form.cleaned_data["text"],
-                                    request=request)
-        except ValidationError as problem:
-            _errors_to_form(form, problem)
-        else:
-            messages.success(request, "Update posted.")
-            return redirect("tasking:detail", tasking.reference)
-    return render(request, "tasking/form_page.html", {
-        "tasking": tasking, "form": form, "heading": "Post an update", "button": "Post update",
-        "action": reverse("tasking:update", args=[tasking.reference])})
+    def act(tasking, data):
+        services.tasking_update(actor=request.user, tasking=tasking, text=data["text"], request=request)
+
+    return _tasking_form_page(request, reference, UpdateForm, act, url_name="tasking:update", done="Update posted.",
+                              heading="Post an update", button="Post update")
 
 
 @requires(RESPOND_TO_TASKING)
 def tasking_complete(request, reference: str):
-    tasking = _tasking_or_404(request, reference)
-    form = CompleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.tasking_complete(actor=request.user, tasking=tasking, request=request, outcomes=services.Outcomes(
-                closure_type=data["closure_type"], arrests=data["arrests"], charges=data["charges"],
-                safeguarding_referrals=data["safeguarding_referrals"], nrm_referrals=data["nrm_referrals"],
-                summary=data["summary"]))
-        except ValidationError as problem:
-            _errors_to_form(form, problem)
-        else:
-            messages.success(request, "Tasking completed. The co-ordinators have been told the outcomes.")
-            return redirect("tasking:detail", tasking.reference)
-    return render(request, "tasking/form_page.html", {
-        "tasking": tasking, "form": form, "heading": "Complete the tasking", "button": "Complete tasking",
-        "action": reverse("tasking:complete", args=[tasking.reference])})
+    def act(tasking, data):
+        services.tasking_complete(actor=request.user, tasking=tasking, request=request, outcomes=services.Outcomes(
+            closure_type=data["closure_type"], arrests=data["arrests"], charges=data["charges"],
+            safeguarding_referrals=data["safeguarding_referrals"], nrm_referrals=data["nrm_referrals"],
+            summary=data["summary"]))
+
+    return _tasking_form_page(request, reference, CompleteForm, act, url_name="tasking:complete",
+                              done="Tasking completed. The co-ordinators have been told the outcomes.",
+                              heading="Complete the tasking", button="Complete tasking")
 
 
 @requires(COORDINATE_TASKING)
 def tasking_cancel(request, reference: str):
-    tasking = _tasking_or_404(request, reference)
-    form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.tasking_cancel(actor=request.user, tasking=tasking, reason=form.cleaned_data["reason"],
-                                    request=request)
-        except ValidationError as problem:
-            _errors_to_form(form, problem)
-        else:
-            messages.success(request, "Tasking cancelled. The owners have been told.")
-            return redirect("tasking:detail", tasking.reference)
-    return render(request, "tasking/form_page.html", {
-        "tasking": tasking, "form": form, "heading": "Cancel the tasking", "button": "Cancel tasking",
-        "warning": True, "action": reverse("tasking:cancel", args=[tasking.reference])})
+    def act(tasking, data):
+        services.tasking_cancel(actor=request.user, tasking=tasking, reason=data["reason"], request=request)
+
+    return _tasking_form_page(request, reference, CancelForm, act, url_name="tasking:cancel",
+                              done="Tasking cancelled. The owners have been told.", heading="Cancel the tasking",
+                              button="Cancel tasking", warning=True)
 
 
 @works_taskings
