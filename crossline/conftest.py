@@ -6,6 +6,7 @@ tests use the real 43 forces, regions and councils.
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -29,6 +30,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         refdata_load()
         organisations_seed_policing()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_anchors_kept_apart(tmp_path_factory):
+    """Tests never read or append to the anchor file of a real or demo installation."""
+    with override_settings(AUDIT_ANCHOR_FILE=tmp_path_factory.mktemp("audit") / "audit-anchors.jsonl"):
+        yield
 
 
 @pytest.fixture(autouse=True)

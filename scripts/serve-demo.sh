@@ -18,8 +18,11 @@ tasking=$!
 # Intensification weeks: remind forces whose results are due soon.
 "$BIN/crossline" intensification remind --every 60 >"${CROSSLINE_VAR_DIR:-var}/intensification.log" 2>&1 &
 intensification=$!
+# The audit chain's head, anchored hourly outside the database (production: a store the DBAs cannot rewrite).
+"$BIN/crossline" audit anchor --every 60 >"${CROSSLINE_VAR_DIR:-var}/audit-anchor.log" 2>&1 &
+anchor=$!
 web=""
-trap 'kill $worker $reminders $placements $tasking $intensification $web 2>/dev/null || true' EXIT INT TERM
+trap 'kill $worker $reminders $placements $tasking $intensification $anchor $web 2>/dev/null || true' EXIT INT TERM
 
 key=$("$BIN/crossline" demo key)
 cat <<MSG

@@ -104,6 +104,7 @@ class MachineClientScope(models.TextChoices):
     PLACEMENTS_READ = "placements:read", "Read placement notifications"
     TASKING_RESPOND = "tasking:respond", "Read and answer the organisation's taskings; nominate local priorities"
     TASKING_COORDINATE = "tasking:coordinate", "Decide nominations of local priorities (co-ordinators)"
+    INTENSIFICATION_SUBMIT = "intensification:submit", "Send the force's intensification-week results"
 
 
 SCOPE_PERMISSIONS = {
@@ -113,6 +114,7 @@ SCOPE_PERMISSIONS = {
     MachineClientScope.PLACEMENTS_READ: {"crossline.acknowledge_placement"},
     MachineClientScope.TASKING_RESPOND: {"crossline.respond_to_tasking"},
     MachineClientScope.TASKING_COORDINATE: {"crossline.coordinate_tasking"},
+    MachineClientScope.INTENSIFICATION_SUBMIT: {"crossline.submit_intensification_results"},
 }
 
 

@@ -167,17 +167,13 @@ def line_labels(*, user, entity_ids) -> dict[int, str]:
     return {entity_id: label for entity_id, (label, _named) in labels.items()}
 
 
-def lines_held_elsewhere(*, user, force_code: str) -> list[tuple[str, int]]:
-    """For a force's own view: lines touching `force_code` that `user` may not see, counted by
-    the force holding them (who to ask), never shown."""
+def lines_held_elsewhere(*, user, force_code: str) -> list[str]:
+    """For a force's own view: the forces holding lines touching `force_code` that `user` may not
+    see (who to ask). Which force, never how many: need to know tells that a match exists, no more."""
     visible = set(entities_visible_to(user=user, kind="line").values_list("pk", flat=True))
     hidden = (LineAssessment.objects.filter(is_latest=True, touches__pk=force_code)
-              .exclude(entity_id__in=visible).values_list("entity_id", "reported_by"))
-    counts: dict[str, int] = defaultdict(int)
-    for _entity_id, reported_by in hidden:
-        for code in reported_by:
-            counts[code] += 1
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+              .exclude(entity_id__in=visible).values_list("reported_by", flat=True))
+    return sorted({code for reported_by in hidden for code in reported_by})
 
 
 def active_scoring_model() -> ScoringModel | None:

@@ -169,8 +169,7 @@ def force_lines(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = line_labels(user=request.user, entity_ids=[row.entity_id for row in page])
     named = forces_named()
-    held = [(named.get(code), count) for code, count in lines_held_elsewhere(user=request.user,
-                                                                            force_code=police_force.pk)]
+    held = [named.get(code) for code in lines_held_elsewhere(user=request.user, force_code=police_force.pk)]
     with transaction.atomic():
         audit(request, action=AuditAction.VIEW, object_type="linkage.Entity",
               object_refs=[row.entity_id for row in page],
@@ -224,7 +223,7 @@ def line(request, pk: int):
             context["network"] = {"assessment": assessed.network, "size": len(assessed.network.line_entity_ids),
                                   "lines": [(entity, labels.get(entity, f"Line {entity}")) for entity in others
                                             if entity in visible],
-                                  "hidden": len([entity for entity in others if entity not in visible])}
+                                  "hidden": any(entity not in visible for entity in others)}
     return render(request, "assessment/line.html", context)
 
 

@@ -1,4 +1,4 @@
-"""The intensification API for a force's machine client (scope returns:submit).
+"""The intensification API for a force's machine client (scope intensification:submit).
 
     GET  /api/v1/intensification/weeks                    the weeks, newest first
     POST /api/v1/intensification/weeks/<id>/results       a force's results (Idempotency-Key required)
@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from crossline.accounts.api_auth import MachineClientAuthentication
-from crossline.accounts.roles import SUBMIT_RETURN
+from crossline.accounts.roles import SUBMIT_INTENSIFICATION_RESULTS
 from crossline.core.problems import ProblemDetailsView, ProblemSerializer, problem, problem_responses
 from crossline.intensification.figures import BY_KEY, COUNT, FIGURES
 from crossline.intensification.models import IntensificationWeek
@@ -32,7 +32,7 @@ from crossline.intensification.validate import Raw
 class MaySubmit(BasePermission):
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.has_perm(SUBMIT_RETURN))
+        return bool(user and user.is_authenticated and user.has_perm(SUBMIT_INTENSIFICATION_RESULTS))
 
 
 # A week's results are some thirty numbers, well under 2 KB; a bigger body is refused before it
@@ -92,7 +92,7 @@ class StoredResultsSerializer(serializers.Serializer):
 
 TEXTS = {400: "No Idempotency-Key, a body that is not a JSON object, or results with errors (see `errors`).",
          401: "No token, or an unknown, expired or revoked one.",
-         403: "The client may not send results (it needs returns:submit), or not for this force.",
+         403: "The client may not send results (it needs intensification:submit), or not for this force.",
          404: "No such week.", 413: "The body is larger than 64 KB.",
          422: "This Idempotency-Key was already used with different results.",
          429: "Too many requests: slow down (see Retry-After)."}

@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count
 from django.utils import timezone
 
-from crossline.accounts.models import MachineClient, User
+from crossline.accounts.models import MachineClient, MachineClientScope, User
 from crossline.accounts.roles import Role
 from crossline.intensification.figures import FIGURES
 from crossline.intensification.models import IntensificationWeek, WeekResult
@@ -36,12 +36,18 @@ DRUG_SHARE = {"crack_cocaine": 0.9, "heroin": 0.8, "cocaine": 0.5, "cannabis": 1
               "spice": 0.05, "other": 0.05}
 
 
+SCOPE = MachineClientScope.INTENSIFICATION_SUBMIT.value
+
+
 def _client(organisation: Organisation) -> MachineClient:
     token = f"cl_demo_{organisation.slug}"  # never used to call the API: the loader acts directly
     client, _ = MachineClient.objects.get_or_create(
         organisation=organisation, name="Records system (demo)",
-        defaults={"scopes": ["returns:submit", "returns:read"], "token_prefix": token[:10],
+        defaults={"scopes": ["returns:submit", "returns:read", SCOPE], "token_prefix": token[:10],
                   "token_hash": MachineClient.hash_token(token), "expires_at": timezone.now() + timedelta(days=365)})
+    if SCOPE not in client.scopes:  # the returns demo may have made the force's client already
+        client.scopes = sorted({*client.scopes, SCOPE})
+        client.save(update_fields=["scopes"])
     return client
 
 

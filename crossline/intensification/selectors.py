@@ -22,7 +22,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
-from crossline.accounts.roles import COORDINATE_TASKING, SUBMIT_RETURN, VIEW_AGGREGATES, VIEW_RETURNS
+from crossline.accounts.roles import (
+    COORDINATE_TASKING,
+    SUBMIT_INTENSIFICATION_RESULTS,
+    VIEW_AGGREGATES,
+    VIEW_RETURNS,
+)
 from crossline.intensification.figures import COUNT, DRUG_KEYS, FIELD_FOR_DRUG, FIGURES
 from crossline.intensification.models import DrugSeizure, IntensificationWeek, WeekResult
 from crossline.organisations.models import OrganisationKind
@@ -44,7 +49,7 @@ class Scope:
 def intensification_scope(*, user) -> Scope:
     """What of the weeks' results `user` may see; PermissionDenied when nothing."""
     organisation = user.organisation if getattr(user, "organisation_id", None) else None
-    reads = user.has_perm(VIEW_RETURNS) or user.has_perm(VIEW_AGGREGATES) or user.has_perm(SUBMIT_RETURN)
+    reads = any(user.has_perm(p) for p in (VIEW_RETURNS, VIEW_AGGREGATES, SUBMIT_INTENSIFICATION_RESULTS))
     if organisation is None or not reads:
         raise PermissionDenied
     kind = organisation.kind
@@ -242,6 +247,6 @@ def previous_highest(*, week: IntensificationWeek, force_code: str) -> dict:
 
 def forces_submittable_for_week(*, user) -> QuerySet[PoliceForce]:
     """The forces whose results `user` may send: a force its own, a ROCU its region's."""
-    if not user.has_perm(SUBMIT_RETURN) or not getattr(user, "organisation_id", None):
+    if not user.has_perm(SUBMIT_INTENSIFICATION_RESULTS) or not getattr(user, "organisation_id", None):
         return PoliceForce.objects.none()
     return forces_submittable_by(organisation=user.organisation).order_by("name")

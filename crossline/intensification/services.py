@@ -22,7 +22,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from crossline.accounts.roles import SUBMIT_RETURN
+from crossline.accounts.roles import SUBMIT_INTENSIFICATION_RESULTS
 from crossline.audit.models import AuditAction
 from crossline.audit.services import audit_record
 from crossline.compliance.models import Notice
@@ -109,7 +109,7 @@ def fingerprint_of(force_code: str, raw: dict[str, Raw]) -> str:
 
 
 def _check_submitter(actor, organisation: Organisation, force: PoliceForce) -> None:
-    if actor is None or not actor.has_perm(SUBMIT_RETURN):
+    if actor is None or not actor.has_perm(SUBMIT_INTENSIFICATION_RESULTS):
         raise PermissionDenied("Only a force's submitters may send its results.")
     if getattr(actor, "organisation_id", None) != organisation.pk:
         raise PermissionDenied("Results are sent for the sender's own organisation only.")

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from crossline.accounts.roles import COORDINATE_TASKING, SUBMIT_RETURN
+from crossline.accounts.roles import COORDINATE_TASKING, SUBMIT_INTENSIFICATION_RESULTS
 from crossline.audit.models import AuditAction
 from crossline.audit.services import audit_record
 from crossline.core.permissions import requires
@@ -143,7 +143,7 @@ def _force_for(form, request):
     return force
 
 
-@requires(SUBMIT_RETURN)
+@requires(SUBMIT_INTENSIFICATION_RESULTS)
 def submit(request, pk: int):
     week = _week(pk)
     forces = list(forces_submittable_for_week(user=request.user))
@@ -196,7 +196,7 @@ def _sent(request, week, force, outcome):
     return redirect("intensification:force", week.pk, force.pk)
 
 
-@requires(SUBMIT_RETURN)
+@requires(SUBMIT_INTENSIFICATION_RESULTS)
 def upload(request, pk: int):
     week = _week(pk)
     forces = list(forces_submittable_for_week(user=request.user))
@@ -225,7 +225,7 @@ def upload(request, pk: int):
                                                             "problems": problems})
 
 
-@requires(SUBMIT_RETURN)
+@requires(SUBMIT_INTENSIFICATION_RESULTS)
 def template(request, pk: int, form: str):
     week = _week(pk)
     if form not in ("xlsx", "csv"):

@@ -13,10 +13,14 @@
 Bearer tokens only (machine clients), never sessions, so no CSRF exposure. Every view calls the
 service or selector the pages call; errors are RFC 9457 problem details. A tasking or nomination
 the client may not see is a 404, like one that does not exist.
+
+Every POST needs an Idempotency-Key (crossline/core/idempotency.py), as returns and placements
+do: the same key and body again answer as the first time did (the tasking or nomination as it is
+now) and change nothing; the same key with another body, or for another tasking, is 422; one
+still being handled, 409; no key, 400.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -26,6 +30,18 @@ from rest_framework.response import Response
 from crossline.accounts.roles import COORDINATE_TASKING, RESPOND_TO_TASKING
 from crossline.audit.models import AuditAction
 from crossline.audit.services import audit_record
+from crossline.core.idempotency import (
+    HEADER,
+    IdempotencyConflict,
+    RequestInFlight,
+    in_flight,
+    key_parameter,
+    key_refusal,
+    key_reused,
+    request_fingerprint,
+)
+from crossline.core.idempotency import PROBLEM_TEXTS as KEY_PROBLEM_TEXTS
+from crossline.core.problems import problem_responses
 from crossline.linkage.models import Entity
 from crossline.returns.api import MachineClientView, problem
 from crossline.returns.serializers import ProblemSerializer
@@ -116,13 +132,33 @@ class DecisionIn(serializers.Serializer):
     reason = serializers.CharField(max_length=4000)
 
 
-PROBLEMS = {code: OpenApiResponse(ProblemSerializer, description=text) for code, text in {
+PROBLEM_TEXTS = {
     400: "A field is missing or wrong (`errors` names each), or the change is not allowed in this state.",
     401: "No token, or an unknown, expired or revoked one.",
     403: "The client's scopes do not allow this (tasking:respond or tasking:coordinate).",
     404: "No such tasking or nomination that the client's organisation may see.",
     429: "Too many requests: slow down (see Retry-After).",
-}.items()}
+}
+PROBLEMS = {code: OpenApiResponse(ProblemSerializer, description=text) for code, text in PROBLEM_TEXTS.items()}
+# What a POST may also answer, as problem+json: its key's refusals besides the rest.
+CHANGE_PROBLEMS = problem_responses(ProblemSerializer, {
+    **PROBLEM_TEXTS, 400: PROBLEM_TEXTS[400] + f" Or no {HEADER}, or a malformed one.", **KEY_PROBLEM_TEXTS})
+
+
+def _once(request, *, operation: str, about, change):
+    """Run `change` once for the request's Idempotency-Key: (the ApiRequest it made or found, None),
+    or (None, the refusal to answer with)."""
+    try:
+        done, _replayed = services.api_request_once(
+            actor=request.user, idempotency_key=request.headers[HEADER], operation=operation, request=request,
+            fingerprint=request_fingerprint(operation, about, body=request.data), change=change)
+        return done, None
+    except IdempotencyConflict:
+        return None, key_reused()
+    except RequestInFlight:
+        return None, in_flight()
+    except (ValidationError, PermissionDenied) as error:
+        return None, _refused(error)
 
 
 def _invalid(errors) -> Response:
@@ -174,25 +210,38 @@ class TaskingDetailView(TaskingClientView):
 class _TaskingChange(TaskingClientView):
     required_any = (RESPOND_TO_TASKING,)
     serializer = serializers.Serializer
+    operation = ""
 
     def post(self, request, reference: str):
+        if (refusal := key_refusal(request.headers.get(HEADER))) is not None:
+            return refusal
         tasking = self.tasking(reference)
         incoming = self.serializer(data=request.data)
         if not incoming.is_valid():
             return _invalid(incoming.errors)
-        try:
+
+        def change():
             self.change(tasking, incoming.validated_data)
-        except (ValidationError, PermissionDenied) as error:
-            return _refused(error)
+            return tasking
+
+        _done, refusal = _once(request, operation=self.operation, about=tasking.reference, change=change)
+        if refusal is not None:
+            return refusal
         return Response(TaskingDetailOut(self.tasking(reference)).data)
+
+
+def _change_schema(operation_id: str, summary: str, request, what: str):
+    return extend_schema(operation_id=operation_id, summary=summary, request=request,
+                         parameters=[key_parameter(what)],
+                         responses={200: TaskingDetailOut, **CHANGE_PROBLEMS},
+                         tags=["tasking"])
 
 
 class TaskingAnswerView(_TaskingChange):
     serializer = AnswerIn
+    operation = "taskings_answer"
 
-    @extend_schema(operation_id="taskings_answer", summary="Accept or decline a tasking", request=AnswerIn,
-                   responses={200: TaskingDetailOut, **{c: PROBLEMS[c] for c in (400, 401, 403, 404, 429)}},
-                   tags=["tasking"])
+    @_change_schema(operation, "Accept or decline a tasking", AnswerIn, "answer")
     def post(self, request, reference: str):
         return super().post(request, reference)
 
@@ -203,11 +252,9 @@ class TaskingAnswerView(_TaskingChange):
 
 class TaskingUpdateView(_TaskingChange):
     serializer = UpdateIn
+    operation = "taskings_update"
 
-    @extend_schema(operation_id="taskings_update", summary="Post an update on an accepted tasking",
-                   request=UpdateIn,
-                   responses={200: TaskingDetailOut, **{c: PROBLEMS[c] for c in (400, 401, 403, 404, 429)}},
-                   tags=["tasking"])
+    @_change_schema(operation, "Post an update on an accepted tasking", UpdateIn, "update")
     def post(self, request, reference: str):
         return super().post(request, reference)
 
@@ -217,11 +264,9 @@ class TaskingUpdateView(_TaskingChange):
 
 class TaskingCompletionView(_TaskingChange):
     serializer = CompletionIn
+    operation = "taskings_complete"
 
-    @extend_schema(operation_id="taskings_complete", summary="Complete a tasking with its outcomes",
-                   request=CompletionIn,
-                   responses={200: TaskingDetailOut, **{c: PROBLEMS[c] for c in (400, 401, 403, 404, 429)}},
-                   tags=["tasking"])
+    @_change_schema(operation, "Complete a tasking with its outcomes", CompletionIn, "completion")
     def post(self, request, reference: str):
         return super().post(request, reference)
 
@@ -242,22 +287,27 @@ class NominationListView(TaskingClientView):
         return Response(NominationOut(nominations, many=True).data)
 
     @extend_schema(operation_id="nominations_create", summary="Nominate a line as a local priority or for support",
-                   request=NominationIn,
-                   responses={201: NominationOut, **{c: PROBLEMS[c] for c in (400, 401, 403, 429)}},
+                   request=NominationIn, parameters=[key_parameter("nomination")],
+                   responses={201: NominationOut, **{key: value for key, value in CHANGE_PROBLEMS.items()
+                                                     if key[0] != 404}},
                    tags=["tasking"])
     def post(self, request):
         if not request.user.has_perm(RESPOND_TO_TASKING):
             return problem(403, "permission-denied", "Forbidden", "Nominating needs the tasking:respond scope.")
+        if (refusal := key_refusal(request.headers.get(HEADER))) is not None:
+            return refusal
         incoming = NominationIn(data=request.data)
         if not incoming.is_valid():
             return _invalid(incoming.errors)
         data = incoming.validated_data
-        try:
-            nomination = services.nomination_create(
-                actor=request.user, line=Entity.objects.filter(pk=data["line"]).first(), kind=data["kind"],
-                rationale=data["rationale"], request=request)
-        except (ValidationError, PermissionDenied) as error:
-            return _refused(error)
+        done, refusal = _once(request, operation="nominations_create", about="", change=lambda: (
+            services.nomination_create(actor=request.user, line=Entity.objects.filter(pk=data["line"]).first(),
+                                       kind=data["kind"], rationale=data["rationale"], request=request)))
+        if refusal is not None:
+            return refusal
+        nomination = nominations_visible_to(user=request.user).filter(pk=done.nomination_id).first()
+        if nomination is None:  # no longer the client's to see: answered as any unseen nomination is
+            raise Http404
         return Response(NominationOut(nomination).data, status=201)
 
 
@@ -285,19 +335,19 @@ class NominationDecisionView(NominationClientView):
     required_any = (COORDINATE_TASKING,)
 
     @extend_schema(operation_id="nominations_decide", summary="Agree or decline a nomination, with a reason",
-                   request=DecisionIn,
-                   responses={200: NominationOut, **{c: PROBLEMS[c] for c in (400, 401, 403, 404, 429)}},
-                   tags=["tasking"])
+                   request=DecisionIn, parameters=[key_parameter("decision")],
+                   responses={200: NominationOut, **CHANGE_PROBLEMS}, tags=["tasking"])
     def post(self, request, pk: int):
+        if (refusal := key_refusal(request.headers.get(HEADER))) is not None:
+            return refusal
         nomination = self.nomination(pk)
         incoming = DecisionIn(data=request.data)
         if not incoming.is_valid():
             return _invalid(incoming.errors)
-        try:
-            with transaction.atomic():
-                decided = services.nomination_decide(actor=request.user, nomination=nomination,
-                                                     agree=incoming.validated_data["decision"] == "agree",
-                                                     reason=incoming.validated_data["reason"], request=request)
-        except (ValidationError, PermissionDenied) as error:
-            return _refused(error)
-        return Response(NominationOut(self.nomination(decided.pk)).data)
+        _done, refusal = _once(request, operation="nominations_decide", about=nomination.pk, change=lambda: (
+            services.nomination_decide(actor=request.user, nomination=nomination,
+                                       agree=incoming.validated_data["decision"] == "agree",
+                                       reason=incoming.validated_data["reason"], request=request)))
+        if refusal is not None:
+            return refusal
+        return Response(NominationOut(self.nomination(nomination.pk)).data)

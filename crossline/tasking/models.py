@@ -261,3 +261,75 @@ class TaskingMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"Tasking meeting {self.held_on} ({self.region_id or 'national'})"
+
+
+class ApiRequest(models.Model):
+    """A change a machine client made through the tasking API, under its Idempotency-Key. Written
+    in the same transaction as the change, so that a retry with the same key and body gets the
+    first answer and changes nothing, and the same key with another body is refused."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    idempotency_key = models.CharField(max_length=255)
+    request_fingerprint = models.CharField(max_length=64)
+    operation = models.CharField(max_length=32)  # the API's operation id, e.g. "taskings_answer"
+    tasking = models.ForeignKey(Tasking, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    nomination = models.ForeignKey(Nomination, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    machine_client = models.ForeignKey("accounts.MachineClient", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "idempotency_key"],
+                                    name="one_tasking_api_request_per_key"),
+            models.CheckConstraint(condition=Q(tasking__isnull=False) | Q(nomination__isnull=False),
+                                   name="tasking_api_request_made_something"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} under key {self.idempotency_key[:12]}"
+
+
+class PackStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be prepared"
+    BUILDING = "building", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be prepared"
+
+
+PACK_IN_PROGRESS = (PackStatus.QUEUED, PackStatus.BUILDING)
+
+
+class MeetingPack(models.Model):
+    """A meeting's PDF pack, prepared by the background worker for the co-ordinator who asked.
+
+    The pack holds what its requester may see (their own need-to-know grants included), so it is
+    theirs alone to download. The PDF is kept in the database, not in a file anyone could reach.
+    While one is being prepared, asking again for the same meeting gets that one, not a second.
+    """
+
+    meeting = models.ForeignKey(TaskingMeeting, on_delete=models.CASCADE, related_name="packs")
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    filename = models.CharField(max_length=100, blank=True)
+    # What the pack names, for the audit record of each download: {"lines": [...], "taskings": [...]}.
+    contents = models.JSONField(default=dict, blank=True)
+    failure = models.CharField(max_length=200, blank=True)  # what went wrong, in words; never content
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "requested_by"], condition=Q(status__in=PACK_IN_PROGRESS),
+                                    name="one_pack_in_progress_per_meeting_and_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pack {self.pk} for meeting {self.meeting_id} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in PACK_IN_PROGRESS

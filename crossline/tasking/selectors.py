@@ -20,11 +20,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from crossline.accounts.roles import COORDINATE_TASKING, RESPOND_TO_TASKING
 from crossline.linkage.models import Entity
 from crossline.organisations.models import OrganisationKind
+from crossline.reference.models import Region
 from crossline.tasking.models import (
     LIVE_OWNER_STATUSES,
+    MeetingPack,
     Nomination,
     NominationStatus,
     Tasking,
+    TaskingMeeting,
     TaskingOwner,
     TaskingStatus,
 )
@@ -198,3 +201,27 @@ def nominations_to_decide(*, user) -> QuerySet[Nomination]:
     if coordinator_region(user) is None:
         return Nomination.objects.none()
     return pending.exclude(kind="national_support")
+
+
+# --- meetings and their packs ---------------------------------------------------------------------
+def meeting_regions(user) -> tuple[bool, list[Region]]:
+    """(national, regions): whether the user holds national meetings, and the regions whose they hold."""
+    if is_national_coordinator(user):
+        return True, list(Region.objects.order_by("name"))
+    region = coordinator_region(user)
+    return False, [region] if region is not None else []
+
+
+def meetings_visible_to(*, user) -> QuerySet[TaskingMeeting]:
+    national, regions = meeting_regions(user)
+    meetings = TaskingMeeting.objects.select_related("region", "created_by")
+    return meetings if national else meetings.filter(region__in=regions)
+
+
+def packs_visible_to(*, user) -> QuerySet[MeetingPack]:
+    """The meeting packs `user` asked for, of meetings they still may hold. A pack holds what its
+    requester may see, so nobody else gets it; the PDF itself is left unread until downloaded."""
+    if not user.has_perm(COORDINATE_TASKING):
+        return MeetingPack.objects.none()
+    return MeetingPack.objects.filter(requested_by=user, meeting__in=meetings_visible_to(user=user).values("pk")
+                                      ).select_related("meeting__region").defer("pdf")

@@ -6,8 +6,9 @@ Bad input raises ValidationError naming the field, and changes nothing.
 """
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -17,17 +18,22 @@ from django.utils import timezone
 from crossline.accounts.roles import COORDINATE_TASKING, RESPOND_TO_TASKING
 from crossline.audit.models import AuditAction
 from crossline.audit.services import audit_record
+from crossline.core.idempotency import IdempotencyConflict, RequestInFlight, key_check, key_lock
 from crossline.linkage.models import Entity, EntityKind, EntityMember
 from crossline.linkage.selectors import entities_visible_to
 from crossline.organisations.models import LAW_ENFORCEMENT_KINDS, Organisation, OrganisationKind
 from crossline.tasking.models import (
+    PACK_IN_PROGRESS,
+    ApiRequest,
     ClosureType,
     EventKind,
+    MeetingPack,
     Nomination,
     NominationKind,
     NominationStatus,
     Objective,
     OwnerStatus,
+    PackStatus,
     Tasking,
     TaskingEvent,
     TaskingMeeting,
@@ -36,7 +42,13 @@ from crossline.tasking.models import (
     TaskingStatus,
 )
 from crossline.tasking.notices import long_date, notify
-from crossline.tasking.selectors import coordinator_region, is_national_coordinator, may_decide, may_manage
+from crossline.tasking.selectors import (
+    coordinator_region,
+    is_national_coordinator,
+    may_decide,
+    may_manage,
+    meetings_visible_to,
+)
 
 TASKING = "tasking.Tasking"
 NOMINATION = "tasking.Nomination"
@@ -49,6 +61,10 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud in m
 def _require(actor, permission: str) -> Organisation:
     if actor is None or not actor.has_perm(permission):
         raise PermissionDenied("Your role does not allow this.")
+    return _organisation_of(actor)
+
+
+def _organisation_of(actor) -> Organisation:
     organisation = getattr(actor, "organisation", None)
     if organisation is None:
         raise PermissionDenied("You need to belong to an organisation to do this.")
@@ -455,3 +471,82 @@ def meeting_create(*, actor, region, held_on: date | None, request=None, now: da
                      actor=actor, request=request, detail={"region": region.pk if region else "national",
                                                            "held_on": held_on})
     return meeting
+
+
+# A pack still "being prepared" this long after it was asked for was lost (the worker stopped
+# mid-build): asking again starts a new one rather than waiting for ever.
+PACK_GIVEN_UP_AFTER = timedelta(minutes=15)
+
+
+def meeting_pack_request(*, actor, meeting: TaskingMeeting, request=None,
+                         now: datetime | None = None) -> tuple[MeetingPack, bool]:
+    """Ask for a meeting's PDF pack: queue it for the worker, or, if one this person asked for is
+    still being prepared, give that one back (created False). The pack row and the queued task
+    commit together: the task queue lives in the same database, so neither exists without the other."""
+    from crossline.tasking.tasks import meeting_pack_build
+
+    _require(actor, COORDINATE_TASKING)
+    if not meetings_visible_to(user=actor).filter(pk=meeting.pk).exists():
+        raise PermissionDenied("That meeting is another region's.")
+    now = now or timezone.now()
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                TaskingMeeting.objects.select_for_update().filter(pk=meeting.pk).first()  # one request at a time
+                waiting = MeetingPack.objects.filter(meeting=meeting, requested_by=actor,
+                                                     status__in=PACK_IN_PROGRESS).first()
+                if waiting is not None and waiting.requested_at >= now - PACK_GIVEN_UP_AFTER:
+                    return waiting, False
+                if waiting is not None:
+                    waiting.status, waiting.finished_at = PackStatus.FAILED, now
+                    waiting.failure = "It was not ready in time, so a new one was started."
+                    waiting.save(update_fields=["status", "finished_at", "failure"])
+                pack = MeetingPack.objects.create(meeting=meeting, requested_by=actor, requested_at=now)
+                meeting_pack_build.enqueue(pack_id=pack.pk)
+                audit_record(action=AuditAction.CREATE, object_type="tasking.MeetingPack", actor=actor,
+                             request=request, object_refs=[pack.pk, f"meeting {meeting.pk}"],
+                             detail={"region": meeting.region_id or "national", "held_on": meeting.held_on})
+                return pack, True
+        except IntegrityError:
+            continue  # another request made one between our look and our insert: look again
+    raise RuntimeError("Could not queue the pack.")  # pragma: no cover - two clashes in a row
+
+
+# --- changes through the API, once per Idempotency-Key ----------------------------------------------
+def api_request_once(*, actor, idempotency_key: str, fingerprint: str, operation: str,
+                     change: Callable[[], Tasking | Nomination], request=None) -> tuple[ApiRequest, bool]:
+    """Make `change` (one of the services above, returning the tasking or nomination it changed)
+    once per Idempotency-Key of the client's organisation. The same key and fingerprint again give
+    the first request back (replayed True) and change nothing; another fingerprint raises
+    IdempotencyConflict; a request holding the key right now, RequestInFlight. A change the
+    service refuses stores no key, so a corrected retry may use it."""
+    organisation = _organisation_of(actor)
+    key_check(idempotency_key)
+    try:
+        with transaction.atomic():
+            if not key_lock("tasking.api", organisation.pk, idempotency_key):
+                raise RequestInFlight
+            done = ApiRequest.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
+            if done is not None:
+                if done.request_fingerprint != fingerprint:
+                    raise IdempotencyConflict
+                # The first answer again: a disclosure of what it shows, like a read (LOG-01).
+                object_type, ref = (NOMINATION, done.nomination_id) if done.nomination_id else (TASKING,
+                                                                                                 done.tasking_id)
+                audit_record(action=AuditAction.DISCLOSE, object_type=object_type, actor=actor, request=request,
+                             object_refs=[ref], recipients=[organisation.name],
+                             detail={"api": operation, "replayed": True})
+                return done, True
+            changed = change()
+            made = ApiRequest.objects.create(
+                organisation=organisation, idempotency_key=idempotency_key, request_fingerprint=fingerprint,
+                operation=operation, machine_client=_client(actor), created_at=timezone.now(),
+                tasking=changed if isinstance(changed, Tasking) else None,
+                nomination=changed if isinstance(changed, Nomination) else None)
+            return made, False
+    except IdempotencyConflict:
+        with transaction.atomic():
+            audit_record(action=AuditAction.CHANGE, object_type=TASKING, actor=actor, request=request,
+                         detail={"api": operation, "refused": "idempotency_key_reused"})
+        raise
+

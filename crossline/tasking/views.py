@@ -8,6 +8,7 @@ nomination or pack are audited; every change is audited by its service.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models.functions import Length
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,21 +34,22 @@ from crossline.tasking.forms import (
 )
 from crossline.tasking.models import (
     DeconflictionNotice,
+    MeetingPack,
     NominationStatus,
     OwnerStatus,
-    TaskingMeeting,
+    PackStatus,
     TaskingStatus,
 )
-from crossline.tasking.notices import long_date
-from crossline.tasking.pack import pack_build, pack_pdf, pack_xlsx
+from crossline.tasking.pack import pack_build, pack_xlsx
 from crossline.tasking.selectors import (
-    coordinator_region,
-    is_national_coordinator,
     may_decide,
     may_manage,
+    meeting_regions,
+    meetings_visible_to,
     nominations_to_decide,
     nominations_visible_to,
     owner_row_for,
+    packs_visible_to,
     taskings_visible_to,
 )
 
@@ -357,23 +359,10 @@ def nomination_detail(request, pk: int):
 
 
 # --- meetings and packs --------------------------------------------------------------------------
-def _meeting_regions(user) -> tuple[bool, list[Region]]:
-    if is_national_coordinator(user):
-        return True, list(Region.objects.order_by("name"))
-    region = coordinator_region(user)
-    return False, [region] if region is not None else []
-
-
-def meetings_visible_to(user):
-    national, regions = _meeting_regions(user)
-    meetings = TaskingMeeting.objects.select_related("region", "created_by")
-    return meetings if national else meetings.filter(region__in=regions)
-
-
 @requires(COORDINATE_TASKING)
 def meetings(request):
     user = request.user
-    national, regions = _meeting_regions(user)
+    national, regions = meeting_regions(user)
     if not national and not regions:
         raise PermissionDenied
     form = MeetingForm(request.POST or None, regions=regions, national=national,
@@ -387,41 +376,60 @@ def meetings(request):
         except ValidationError as problem:
             _errors_to_form(form, problem)
         else:
-            messages.success(request, f"The pack for {long_date(meeting.held_on)} is ready to download.")
-            return redirect("tasking:meetings")
-    return render(request, "tasking/meetings.html", {"form": form,
-                                                     "meetings": meetings_visible_to(user)[:50]})
-
-
-def _pack(request, pk: int):
-    meeting = get_object_or_404(meetings_visible_to(request.user), pk=pk)
-    return meeting, pack_build(user=request.user, region=meeting.region, held_on=meeting.held_on)
-
-
-def _pack_audit(request, meeting, pack, fmt: str) -> None:
-    audit(request, action=AuditAction.EXPORT, object_type="tasking.TaskingMeeting", object_refs=[meeting.pk],
-          detail={"format": fmt, "region": meeting.region_id or "national", "held_on": meeting.held_on,
-                  "lines": sorted({row["entity"] for row in pack.top_lines + pack.crossover + pack.nominations}),
-                  "taskings": sorted({row["reference"] for row in pack.overdue + pack.results})})
+            pack, _created = services.meeting_pack_request(actor=user, meeting=meeting, request=request)
+            return redirect("tasking:pack", pack.pk)
+    meetings_shown = list(meetings_visible_to(user=user)[:50])
+    latest = {}
+    for pack in packs_visible_to(user=user).filter(meeting__in=meetings_shown):
+        latest.setdefault(pack.meeting_id, pack)  # newest first
+    return render(request, "tasking/meetings.html", {
+        "form": form, "rows": [{"meeting": m, "pack": latest.get(m.pk)} for m in meetings_shown]})
 
 
 @requires(COORDINATE_TASKING)
-def pack_download_pdf(request, pk: int):
+def pack_request(request, pk: int):
+    """Ask for a meeting's PDF pack (POST): the worker prepares it; asking again while it is being
+    prepared goes to the same one."""
+    meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=pk)
+    if request.method != "POST":
+        return redirect("tasking:meetings")
+    pack, _created = services.meeting_pack_request(actor=request.user, meeting=meeting, request=request)
+    return redirect("tasking:pack", pack.pk)
+
+
+@requires(COORDINATE_TASKING)
+def pack(request, pk: int):
+    """Where a pack is being prepared, is ready to download, or could not be prepared."""
+    found = get_object_or_404(packs_visible_to(user=request.user), pk=pk)
+    size = MeetingPack.objects.filter(pk=found.pk).values_list(Length("pdf"), flat=True).first() if (
+        found.status == PackStatus.READY) else None
+    return render(request, "tasking/pack.html", {"pack": found, "meeting": found.meeting, "size": size})
+
+
+@requires(COORDINATE_TASKING)
+def pack_download(request, pk: int):
+    found = get_object_or_404(packs_visible_to(user=request.user).filter(status=PackStatus.READY).defer(None), pk=pk)
+    meeting = found.meeting
     with transaction.atomic():
-        meeting, pack = _pack(request, pk)
-        _pack_audit(request, meeting, pack, "pdf")
-    response = HttpResponse(pack_pdf(pack), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pack.filename}.pdf"'
+        audit(request, action=AuditAction.EXPORT, object_type="tasking.TaskingMeeting", object_refs=[meeting.pk],
+              detail={"format": "pdf", "region": meeting.region_id or "national", "held_on": meeting.held_on,
+                      "pack": found.pk, "prepared_at": found.finished_at, **found.contents})
+    response = HttpResponse(bytes(found.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{found.filename}.pdf"'
     return response
 
 
 @requires(COORDINATE_TASKING)
 def pack_download_xlsx(request, pk: int):
     with transaction.atomic():
-        meeting, pack = _pack(request, pk)
-        _pack_audit(request, meeting, pack, "xlsx")
-    response = HttpResponse(pack_xlsx(pack),
+        meeting = get_object_or_404(meetings_visible_to(user=request.user), pk=pk)
+        built = pack_build(user=request.user, region=meeting.region, held_on=meeting.held_on)
+        audit(request, action=AuditAction.EXPORT, object_type="tasking.TaskingMeeting", object_refs=[meeting.pk],
+              detail={"format": "xlsx", "region": meeting.region_id or "national", "held_on": meeting.held_on,
+                      "lines": sorted({row["entity"] for row in built.top_lines + built.crossover
+                                       + built.nominations}),
+                      "taskings": sorted({row["reference"] for row in built.overdue + built.results})})
+    response = HttpResponse(pack_xlsx(built),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{pack.filename}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{built.filename}.xlsx"'
     return response
-

@@ -74,12 +74,6 @@ def test_a_force_cannot_send_results_for_another_force(wy_submitter):
     assert not WeekResult.objects.exists()
 
 
-def test_an_analyst_cannot_send_results(client, wy_analyst):
-    week = week_started()
-    sign_in(client, wy_analyst)
-    assert client.post(reverse("intensification:submit", args=[week.pk]), form_data()).status_code == 403
-
-
 def test_the_form_stores_the_results_for_the_submitters_own_force(client, wy_submitter):
     week = week_started()
     sign_in(client, wy_submitter)

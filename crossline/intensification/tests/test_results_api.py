@@ -28,7 +28,8 @@ def _fresh_throttle():
 
 @pytest.fixture
 def wy_client(west_yorkshire_police):
-    return MachineClient.objects.create(organisation=west_yorkshire_police, name="Force RMS", scopes=["returns:submit"],
+    return MachineClient.objects.create(organisation=west_yorkshire_police, name="Force RMS",
+                                        scopes=["intensification:submit"],
                                         token_prefix=TOKEN[:10], token_hash=MachineClient.hash_token(TOKEN),
                                         expires_at=timezone.now() + timedelta(days=30))
 
@@ -80,8 +81,9 @@ def test_a_forces_token_cannot_send_another_forces_results(wy_client):
     assert response.status_code == 403 and not WeekResult.objects.exists()
 
 
-def test_a_token_without_the_submit_scope_is_refused(wy_client):
-    wy_client.scopes = ["returns:read"]
+@pytest.mark.parametrize("scopes", [["returns:read"], ["returns:submit", "returns:read"]])
+def test_a_token_without_the_intensification_scope_is_refused(wy_client, scopes):
+    wy_client.scopes = scopes  # a returns system is not, by that, allowed to send a week's results
     wy_client.save(update_fields=["scopes"])
     assert _post(week_started(), figures()).status_code == 403
     assert Client().get(reverse("intensification_api:weeks"),

@@ -109,7 +109,8 @@ TOKEN = "cl_test-intensification-size"
 
 def test_an_api_body_too_large_is_refused_before_it_is_parsed(west_yorkshire_police):
     cache.clear()
-    MachineClient.objects.create(organisation=west_yorkshire_police, name="Force RMS", scopes=["returns:submit"],
+    MachineClient.objects.create(organisation=west_yorkshire_police, name="Force RMS",
+                                 scopes=["intensification:submit"],
                                  token_prefix=TOKEN[:10], token_hash=MachineClient.hash_token(TOKEN),
                                  expires_at=timezone.now() + timedelta(days=30))
     body = json.dumps(figures() | {"padding": "x" * (100 * 1024)})

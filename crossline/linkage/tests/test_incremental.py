@@ -78,3 +78,33 @@ def test_a_superseded_version_s_records_leave_their_entities(world_but_the_last_
     assert not NationalReturn.objects.get(pk=first.pk).is_current
     assert not EntityMember.objects.filter(national_return=first).exists()
     assert EntityMember.objects.filter(national_return=second, kind="person").count() == second.person_count
+
+
+def test_a_corrected_version_keeps_every_record_in_the_entity_it_was_in(world_but_the_last_return):
+    """An analyst's bookmark, a tasking or an access request names an entity: sending the same
+    period again, corrected, must not move unchanged records to new entity numbers."""
+    folder, name = world_but_the_last_return
+    (submission,) = synthetic_returns_load(folder, files=[name])
+    first = submission.national_return
+    resolve_return.call(national_return_id=first.pk)
+    before = dict(((member.kind, member.ref), member.entity_id)
+                  for member in EntityMember.objects.filter(national_return=first))
+    document = json.loads((folder / name).read_text())
+    document["people"][0]["notes"] = "Corrected after a call from the FIB"
+    (folder / "v2.json").write_text(json.dumps(document))
+    from crossline.linkage.synthetic import synthetic_submitter
+    from crossline.returns.services import return_submit
+
+    submitter = synthetic_submitter(first.force_id)
+    second = return_submit(content=(folder / "v2.json").read_bytes(), filename="v2.json", form=None,
+                           actor=submitter, organisation=submitter.organisation).national_return
+    resolve_return.call(national_return_id=second.pk)
+
+    after = dict(((member.kind, member.ref), member.entity_id)
+                 for member in EntityMember.objects.filter(national_return=second))
+    moved = {key: (before[key], after[key]) for key in before if after.get(key) != before[key]}
+    assert before and moved == {}
+    resolve()  # and a full run afterwards keeps them too
+    rebuilt = dict(((member.kind, member.ref), member.entity_id)
+                   for member in EntityMember.objects.filter(national_return=second))
+    assert rebuilt == after

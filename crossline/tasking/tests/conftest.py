@@ -69,13 +69,18 @@ def my_analyst(merseyside_police):
     return make_user(merseyside_police, Role.ANALYST, full_name="Mo Merseyside")
 
 
-def run_queued_emails() -> int:
-    """What `crossline db_worker` does with the e-mails tasking queued."""
-    from crossline.tasking.tasks import tasking_notice_email_send
-
+def run_queued(task) -> int:
+    """What `crossline db_worker` does with the runs of `task` waiting in the queue: each, for real."""
     count = 0
-    for queued in DBTaskResult.objects.filter(task_path=tasking_notice_email_send.module_path):
+    for queued in DBTaskResult.objects.filter(task_path=task.module_path).order_by("enqueued_at"):
         queued.task.call(**queued.args_kwargs["kwargs"])
         queued.delete()
         count += 1
     return count
+
+
+def run_queued_emails() -> int:
+    """What `crossline db_worker` does with the e-mails tasking queued."""
+    from crossline.tasking.tasks import tasking_notice_email_send
+
+    return run_queued(tasking_notice_email_send)

@@ -17,8 +17,10 @@ from crossline.assessment.services import assess_lines
 from crossline.audit.models import AuditEvent
 from crossline.conftest import sign_in
 from crossline.tasking import services
-from crossline.tasking.models import TaskingMeeting, TaskingOwner
+from crossline.tasking.models import MeetingPack, TaskingMeeting, TaskingOwner
 from crossline.tasking.pack import pack_build, pack_pdf, pack_xlsx
+from crossline.tasking.tasks import meeting_pack_build
+from crossline.tasking.tests.conftest import run_queued
 
 pytestmark = pytest.mark.django_db
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
@@ -122,7 +124,9 @@ def test_a_regional_pack_starts_from_the_last_regional_meeting(worked, yh_coordi
     pack = pack_build(user=yh_coordinator, region=region, held_on=today)
     assert pack.since == today - timedelta(days=14)
     assert [row["owner"] for row in pack.overdue] == []  # Merseyside is not in this region
-    response = client.get(reverse("tasking:pack_pdf", args=[meeting.pk]))
+    assert run_queued(meeting_pack_build) == 2  # each meeting made asks for its PDF pack
+    pack = MeetingPack.objects.get(meeting=meeting)
+    response = client.get(reverse("tasking:pack_download", args=[pack.pk]))
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
     response = client.get(reverse("tasking:pack_xlsx", args=[meeting.pk]))
     assert response.status_code == 200

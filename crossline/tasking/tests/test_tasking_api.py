@@ -1,6 +1,7 @@
 """The tasking API: a force's system reads and answers its taskings and nominates lines; a
 co-ordinating unit's system decides nominations. Same services as the pages; problem details."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -24,9 +25,11 @@ def token_for(organisation, scopes) -> str:
     return token
 
 
-def _call(client, method, url, token, data=None):
+def _call(client, method, url, token, data=None, key: str | None = None):
+    """A call as the client's system makes it: every POST with a new Idempotency-Key unless given one."""
+    headers = {"Idempotency-Key": key or str(uuid.uuid4())} if method == "post" else {}
     return getattr(client, method)(url, data=data, content_type="application/json",
-                                   HTTP_AUTHORIZATION=f"Bearer {token}")
+                                   HTTP_AUTHORIZATION=f"Bearer {token}", headers=headers)
 
 
 @pytest.fixture

@@ -1,9 +1,12 @@
-"""crossline audit verify | crossline audit grant-app-role ROLE"""
+"""crossline audit verify | crossline audit anchor [--every MINUTES] | crossline audit grant-app-role ROLE"""
+
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from psycopg import sql
 
+from crossline.audit.anchors import AnchorFileDamaged, anchor_breaks, anchor_file, anchor_head, anchors_read
 from crossline.audit.models import AuditEvent
 from crossline.audit.selectors import audit_chain_stream, chain_breaks
 
@@ -17,8 +20,13 @@ class Command(BaseCommand):
     help = "Check the audit trail's hash chain, or grant the production app role its rights."
 
     def add_arguments(self, parser):
-        commands = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify,grant-app-role}")
-        commands.add_parser("verify", help="Recompute the hash chain; exit status 1 if any record fails.")
+        commands = parser.add_subparsers(dest="subcommand", required=True, metavar="{verify,anchor,grant-app-role}")
+        commands.add_parser("verify", help="Recompute the hash chain and check the anchored heads; exit status 1 "
+                                           "if any record or anchor fails.")
+        anchor = commands.add_parser("anchor", help="Append the chain's head to the anchor file (AUDIT_ANCHOR_FILE), "
+                                                    "a store outside the database. Run hourly.")
+        anchor.add_argument("--every", type=int, metavar="MINUTES",
+                            help="Run again every MINUTES minutes until stopped (for the demonstration).")
         grant = commands.add_parser(
             "grant-app-role",
             help="PostgreSQL: let ROLE read and write every table, but only read and append the audit trail.",
@@ -28,6 +36,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["subcommand"] == "verify":
             return self.verify()
+        if options["subcommand"] == "anchor":
+            return self.anchor(every=options["every"])
         return self.grant_app_role(options["role"])
 
     def verify(self):
@@ -44,10 +54,33 @@ class Command(BaseCommand):
             for found in chain_breaks(counted(audit_chain_stream())):
                 breaks += 1
                 self.stdout.write(f"Record {found.event_id}: {found.problem}: {EXPLANATIONS[found.problem]}")
-        if breaks:
-            self.stderr.write(f"Audit chain FAILED: {records} records, {breaks} breaks")
+            try:
+                anchors = anchors_read()
+            except AnchorFileDamaged as error:
+                self.stderr.write(f"Audit anchors FAILED: {error}")
+                raise SystemExit(1) from error
+            broken_anchors = 0
+            for anchor, problem in anchor_breaks(anchors):
+                broken_anchors += 1
+                self.stdout.write(f"Anchor of record {anchor.event_id} at {anchor.anchored_at}: {problem}")
+        if breaks or broken_anchors:
+            self.stderr.write(f"Audit chain FAILED: {records} records, {breaks} breaks, "
+                              f"{broken_anchors} of {len(anchors)} anchors not honoured")
             raise SystemExit(1)
-        self.stdout.write(f"Audit chain verified: {records} records, 0 breaks")
+        self.stdout.write(f"Audit chain verified: {records} records, 0 breaks, {len(anchors)} anchors honoured")
+
+    def anchor(self, *, every: int | None) -> None:
+        if every is not None and every < 1:
+            raise CommandError("--every takes a number of minutes, at least 1.")
+        while True:
+            anchored = anchor_head()
+            if anchored is None:
+                self.stdout.write("Nothing new to anchor: the head is already anchored, or the trail is empty.")
+            else:
+                self.stdout.write(f"Anchored record {anchored.event_id} ({anchored.row_hash[:12]}…) in {anchor_file()}")
+            if every is None:
+                return
+            time.sleep(every * 60)
 
     def grant_app_role(self, role: str):
         if connection.vendor != "postgresql":
