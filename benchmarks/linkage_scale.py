@@ -16,7 +16,8 @@ return's would be: this measures linkage, not ingest (benchmarks/validate_return
 - Crossline: `linkage_resolve_full(kinds=["person"])`: reading the records from the database,
   profiles, PNC links, predict, the frequency rule (a second predict when it drops values),
   constrained clustering, and writing entities, members, links, candidates and feedback.
-- New return: `linkage_resolve_return` for a return of --new further records.
+- New return: `linkage_resolve_return` for a return of --new further records; then, timed on its
+  own, the forces' feedback reports that follow it as a separate task.
 """
 
 import argparse
@@ -266,14 +267,26 @@ def one_size(records: int, new: int, seed: int) -> dict:
                                  "stages": new_run.counts["person"].get("seconds", {})}
         found = {ref: entity for _force, sheet, ref, entity in entity_rows() if sheet == "people"}
         figures["new_return"].update(score(found, truth))
+        # The forces' feedback reports follow a return's run as a task of their own (the worker
+        # runs it once the run has committed): timed here as the worker would run it.
+        from crossline.linkage.feedback import feedback_after_run
+
+        started, cpu = time.perf_counter(), time.process_time()
+        feedback_after_run(run=new_run)
+        figures["new_return"]["feedback_seconds"] = time.perf_counter() - started
+        figures["new_return"]["feedback_cpu_seconds"] = time.process_time() - cpu
         figures["peak_mb_after_new"] = round(peak_mb())
     figures["load"] = " / ".join(f"{value:.1f}" for value in os.getloadavg())
+    from django.db import connection
+
+    figures["database"] = connection.vendor
     return figures
 
 
 def report(figures: dict) -> None:
     raw = figures["raw_splink"]
-    print(f"\n{figures['records']:,} people records (loaded in {figures['load_seconds']} s)")
+    print(f"\n{figures['records']:,} people records on {figures.get('database', '?')} (loaded in "
+          f"{figures['load_seconds']} s)")
     print(f"  raw Splink (predict + cluster):   {raw['seconds']:7.1f} s  (CPU {raw['cpu_seconds']:6.1f} s)   "
           f"precision {raw['precision']:.4f}  recall {raw['recall']:.4f}")
     crossline = figures["crossline"]
@@ -291,6 +304,9 @@ def report(figures: dict) -> None:
               f"recall {new['recall']:.4f}")
         print("  new return's stages (s):         " + ", ".join(f"{stage} {seconds}" for stage, seconds
                                                                in new.get("stages", {}).items()))
+        if "feedback_seconds" in new:
+            print(f"  then the forces' feedback (its own task): {new['feedback_seconds']:.1f} s "
+                  f"(CPU {new['feedback_cpu_seconds']:.1f} s)")
     print(f"  peak memory: {figures['peak_mb_after_load']:,} MB after loading, {figures['peak_mb_after_raw']:,} MB "
           f"after raw Splink, {figures['peak_mb_after_full']:,} MB after the full run"
           + (f", {figures['peak_mb_after_new']:,} MB after the new return" if "peak_mb_after_new" in figures else ""))

@@ -297,6 +297,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "crossline-no-reply@example.g
 CROSSLINE_ADMIN_PATH = env_str("ADMIN_PATH", "system-admin-7f3c/")
 # Where raw submitted files are kept, content-addressed by SHA-256.
 RAW_FILE_STORE = Path(env_str("RAW_FILE_STORE", str(VAR_DIR / "raw-files")))
+# How long a holding force's approval lets a user of another force read its records of an entity.
+LINKAGE_ACCESS_DAYS = env_int("LINKAGE_ACCESS_DAYS", 90)
 # Where `crossline audit anchor` appends the audit chain's head (LOG-02). In production this must be
 # a store the database's administrators cannot rewrite (a WORM bucket mount, another host's share):
 # an anchor kept beside the database proves nothing against someone who can rewrite both.

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -98,6 +99,7 @@ def feedback_compute() -> dict[str, dict[str, list[int]]]:
     return {force: {name: sorted(ids) for name, ids in by_section.items()} for force, by_section in sections.items()}
 
 
+@transaction.atomic
 def feedback_write(*, run: LinkRun) -> int:
     """One report per force with records, beside its previous one; returns how many."""
     computed = feedback_compute()
@@ -116,6 +118,15 @@ def feedback_write(*, run: LinkRun) -> int:
         reports.append(ForceFeedback(run=run, force_id=force, created_at=now, figures=figures, items=items))
     ForceFeedback.objects.bulk_create(reports)
     return len(reports)
+
+
+def feedback_after_run(*, run: LinkRun) -> int:
+    """The reports for a run on one return, written after it (tasks.feedback_refresh); none if
+    they are there already (a retry) or a later run has written its own: an older picture must
+    not follow a newer one, whose "newly shared" would then be lost."""
+    if ForceFeedback.objects.filter(run_id__gte=run.pk).exists():
+        return 0
+    return feedback_write(run=run)
 
 
 # --- a force's report, as one user may see it -------------------------------------------------------

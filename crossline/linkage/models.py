@@ -17,6 +17,7 @@ may not read them is told that a match exists and who holds it, and can ask (`Ac
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from crossline.audit.models import PurposeCode
 from crossline.returns.models import REF_MAX
@@ -124,7 +125,9 @@ class Entity(models.Model):
 class EntityMember(models.Model):
     """One stored record (of a current return) and the entity it describes."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="members")
+    # No index of its own: member_by_entity (entity, force) starts with it. A run writes a row
+    # here per record, and every index costs each of those writes.
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="members", db_index=False)
     kind = models.CharField(max_length=16, choices=EntityKind.choices)
     record_id = models.BigIntegerField()  # the Line, Person, Location or Vehicle row
     national_return = models.ForeignKey("returns.NationalReturn", on_delete=models.CASCADE, related_name="+")
@@ -138,8 +141,7 @@ class EntityMember(models.Model):
         indexes = [
             models.Index(fields=["entity", "force"], name="member_by_entity"),
             models.Index(fields=["kind", "force", "ref"], name="member_by_identity"),
-            models.Index(fields=["national_return"], name="member_by_return"),
-        ]
+        ]  # by return: the national_return foreign key's own index
 
     def __str__(self) -> str:
         return f"{self.force_id} {self.ref} in {self.entity_id}"
@@ -163,9 +165,6 @@ class EntityLink(models.Model):
                                             related_name="+")
     run = models.ForeignKey(LinkRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField()
-
-    class Meta:
-        indexes = [models.Index(fields=["entity"], name="link_by_entity")]
 
     def __str__(self) -> str:
         return f"{self.left_force_id}:{self.left_ref} - {self.right_force_id}:{self.right_ref}"
@@ -317,6 +316,9 @@ class AccessRequest(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    # An approval shows the records for a while, not for ever: need to know is for a purpose, and
+    # a purpose ends. After this the user is told only that a match exists, and may ask again.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -327,6 +329,11 @@ class AccessRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Access request {self.pk} ({self.status})"
+
+    @property
+    def has_expired(self) -> bool:
+        return self.status == AccessStatus.APPROVED and self.expires_at is not None \
+            and self.expires_at <= timezone.now()
 
 
 class ForceFeedback(models.Model):

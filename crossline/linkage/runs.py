@@ -162,7 +162,7 @@ def _resolve_kinds(run: LinkRun, report: Progress, kinds: list[str], settings: S
         linked = time.perf_counter()
         # The profiles scored, kept for runs on single returns: written beside the database
         # writes below, in a thread of its own (Parquet's writer works outside the GIL).
-        keeping = _ProfilesKeep(result, settings) if result.profiles is not None else None
+        keeping = _ProfilesKeep.of_result(result, settings) if result.profiles is not None else None
         result.profiles = None
         _progress(run, report, f"{STAGES[kind]}: storing", step, len(kinds))
         with transaction.atomic(), collection_paused(), _bulk_writing():
@@ -228,30 +228,37 @@ def _person_excluded(excluded: dict[str, set[str]]) -> dict[str, set[str]]:
 
 
 class _ProfilesKeep:
-    """Writes a full run's people profiles to the profile store in a thread; `result()` waits
-    for it and gives the file's token (None if it could not be written: the next run on a
-    return then builds the profiles from the database)."""
+    """Writes people profiles to the profile store in a thread (Parquet's writer works outside
+    the GIL), beside the run's other work; `result()` waits for it and gives the file's token
+    (None if it could not be written: the next run on a return then builds the profiles from
+    the database)."""
 
-    def __init__(self, result: KindResult, settings: Settings):
+    def __init__(self, stored: Callable[[], profile_store.Stored]):
+        self.stored = stored
+        self.token = None
+        self.path = profile_store.store_path()
+        self.thread = threading.Thread(target=self._write, name="profile-store", daemon=True)
+        self.thread.start()
+
+    @classmethod
+    def of_result(cls, result: KindResult, settings: Settings) -> "_ProfilesKeep":
+        """A full run's profiles, the table it scored last."""
         snapshot = result.snapshot
         # As a run on a return will read them: the exclusion list plus the values this run
         # found too common (kept as CommonValue below).
         excluded = _person_excluded(settings.excluded)
         for name, values in result.dropped.items():
             excluded.setdefault(name, set()).update(values)
-        self.stored = profile_store.Stored.of(
-            snapshot.keys, result.profiles, returns={record.return_id for record in snapshot.records},
-            records=len(snapshot.records),
-            excluded=profile_store.excluded_digest(excluded),
-            lines=profile_store.lines_digest(settings.line_entities or {}))
-        self.token = None
-        self.path = profile_store.store_path()
-        self.thread = threading.Thread(target=self._write, name="profile-store", daemon=True)
-        self.thread.start()
+        table, digests = result.profiles, {"excluded": profile_store.excluded_digest(excluded),
+                                           "lines": profile_store.lines_digest(settings.line_entities or {})}
+        # Laying out a million keys is left to the thread too.
+        return cls(lambda: profile_store.Stored.of(
+            snapshot.keys, table, returns={record.return_id for record in snapshot.records},
+            records=len(snapshot.records), **digests))
 
     def _write(self) -> None:
         try:
-            self.token = profile_store.write(self.stored, self.path)
+            self.token = profile_store.write(self.stored(), self.path)
         except Exception:  # noqa: BLE001 - the store is a cache: the run stands without it
             logger.exception("Could not keep the people profiles")
         finally:
@@ -338,6 +345,8 @@ def _person_increment(run: LinkRun, settings: Settings, national_return_id: int)
     settings.line_entities = line_entity_labels()
     excluded = _person_excluded(excluded_values(kind="person"))
     stored, scored_keys = _profiles_now(settings, national_return_id, excluded, timings)
+    # The profiles are final here: they are written back while the new people are scored.
+    keeping = _ProfilesKeep(lambda: stored)
     new = set(stored.numbers(scored_keys).values())
     began = time.perf_counter()
     pairs = splink_run.predict_new(settings.models["person"], stored.table, new,
@@ -389,8 +398,8 @@ def _person_increment(run: LinkRun, settings: Settings, national_return_id: int)
     queued = candidates.candidates_store(run=run, result=result, entity_of=entity_of, full=False, scope=new_local)
     timings["cluster and store"] = round(time.perf_counter() - began, 2)
     began = time.perf_counter()
-    token = profile_store.write(stored)
-    timings["profile store"] = round(time.perf_counter() - began, 2)
+    token = keeping.result()
+    timings["profile store (waiting for it)"] = round(time.perf_counter() - began, 2)
     return {"records": sum(1 for record in snapshot.records if record.identity in new_local),
             "identities": len(new), "links": dict(Counter(link.how for link in links)), "candidates": queued,
             "entities_touched": len(set(entity_of.values())), "profile_store": token, "seconds": timings,
@@ -416,13 +425,30 @@ def linkage_resolve_return(*, national_return_id: int, progress: Progress | None
         with session_for(engine) as session:
             counts, conflicts = _increment_kinds(run, report, national_return_id, _settings(run, engine, session))
         with transaction.atomic():
-            feedback.feedback_write(run=run)
             run_finish(run, counts=counts, conflicts=conflicts)
+            # The forces' feedback reports read every shared entity, seconds at national scale:
+            # they follow the run as a task of their own, so the new return's records are
+            # resolved without waiting for them.
+            _feedback_queue(run)
     except Exception as error:
         run_fail(run, error)
         raise
     report("Finished", len(KINDS), len(KINDS))
     return run
+
+
+def _feedback_queue(run: LinkRun) -> None:
+    """Queue the run's feedback reports. With the database task queue the task's row commits
+    with the run (docs/adr/0007-background-work.md); a queue outside the database is only told
+    once the run has committed."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    from crossline.linkage.tasks import feedback_refresh  # the tasks call the runs, not the reverse
+
+    if isinstance(feedback_refresh.get_backend(), DatabaseBackend):
+        feedback_refresh.enqueue(link_run_id=run.pk)
+    else:
+        transaction.on_commit(lambda: feedback_refresh.enqueue(link_run_id=run.pk), robust=True)
 
 
 def _increment_kinds(run: LinkRun, report: Progress, national_return_id: int, settings: Settings):

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from crossline.accounts.roles import REVIEW_MATCHES, VIEW_PERSONAL_DATA
 from crossline.linkage.engine.names import address_key
@@ -94,9 +95,15 @@ def readable_forces(*, user) -> set[str] | None:
     return None if forces is None else set(forces.values_list("pk", flat=True))
 
 
+def approvals_in_force(*, user) -> QuerySet[AccessRequest]:
+    """This user's approved requests that have not yet expired."""
+    return AccessRequest.objects.filter(requested_by=user, status=AccessStatus.APPROVED,
+                                        expires_at__gt=timezone.now())
+
+
 def granted_forces(*, user, entity_ids=None) -> dict[int, set[str]]:
-    """entity -> forces that approved this user's request to see their records of it."""
-    requests = AccessRequest.objects.filter(requested_by=user, status=AccessStatus.APPROVED)
+    """entity -> forces that approved this user's request to see their records of it, while it lasts."""
+    requests = approvals_in_force(user=user)
     if entity_ids is not None:
         requests = requests.filter(entity_id__in=list(entity_ids))
     granted: dict[int, set[str]] = defaultdict(set)
@@ -113,7 +120,7 @@ def entities_visible_to(*, user, kind: str | None = None) -> QuerySet[Entity]:
         entities = entities.filter(kind=kind)
     if forces is None:
         return entities
-    granted = AccessRequest.objects.filter(requested_by=user, status=AccessStatus.APPROVED).values("entity_id")
+    granted = approvals_in_force(user=user).values("entity_id")
     members = EntityMember.objects.filter(force_id__in=forces).values("entity_id")
     return entities.filter(Q(id__in=members) | Q(id__in=granted))
 

@@ -9,8 +9,10 @@ cannot-link constraint for every later run, a confirmed pair a link.
 import hashlib
 import json
 from collections import defaultdict
+from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +38,8 @@ from crossline.linkage.models import (
 from crossline.linkage.selectors import comparable_value, entities_visible_to, own_force_code, readable_forces
 
 SHIPPED_MODELS = Path(__file__).resolve().parent / "models"
-SHIPPED = {"person": "people-v1.json", "location": "locations-v1.json"}
+# The models shipped with this release: a new file (and name) whenever the comparisons change.
+SHIPPED = {"person": "people-v2.json", "location": "locations-v2.json"}
 NOTE_MAX = 2_000
 
 
@@ -54,16 +57,33 @@ def _model_sha(settings: dict) -> str:
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
 
 
+def model_comparisons(settings: dict) -> list:
+    """What a model's m and u are estimates for: each comparison's levels, in order. A model
+    trained for other comparisons cannot be run with this release's (the levels would not line
+    up), however good it was."""
+    return [[comparison["output_column_name"], [level.get("sql_condition") for level in comparison["comparison_levels"]]]
+            for comparison in settings["comparisons"]]
+
+
+def shipped_model(kind: str) -> dict:
+    return json.loads((SHIPPED_MODELS / SHIPPED[kind]).read_text(encoding="utf-8"))
+
+
 @transaction.atomic
 def linkage_model_active(*, kind: str) -> LinkageModel:
-    """The model runs use for `kind`; the first time, the one shipped with Crossline."""
-    model = LinkageModel.objects.filter(kind=kind, is_active=True).first()
-    if model is not None:
+    """The model runs use for `kind`: the active one, if it was made for this release's
+    comparisons; otherwise (the first time, or after an upgrade that changed them) the one
+    shipped with Crossline becomes a new active version. `crossline resolve --train` then
+    retrains it with the analysts' decisions."""
+    model = LinkageModel.objects.select_for_update().filter(kind=kind, is_active=True).first()
+    shipped = shipped_model(kind)
+    if model is not None and model_comparisons(model.settings) == model_comparisons(shipped):
         return model
-    settings = json.loads((SHIPPED_MODELS / SHIPPED[kind]).read_text(encoding="utf-8"))
-    return linkage_model_store(kind=kind, settings=settings, user=None,
+    replaces = (f" It replaces version {model.version}, made for comparisons this release no longer has."
+                if model is not None else "")
+    return linkage_model_store(kind=kind, settings=shipped, user=None,
                                trained_on=f"Shipped with Crossline ({SHIPPED[kind]}): trained on a synthetic "
-                                          "national set (seed 11, demo scale).")
+                                          f"national set (seed 11, demo scale).{replaces}")
 
 
 @transaction.atomic
@@ -339,11 +359,13 @@ def access_request_decide(*, access: AccessRequest, approve: bool, user, note: s
         raise ValidationError("This request has already been decided.")
     access.status = AccessStatus.APPROVED if approve else AccessStatus.DECLINED
     access.decided_by, access.decided_at, access.decision_note = user, timezone.now(), (note or "").strip()[:1_000]
-    access.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    access.expires_at = access.decided_at + timedelta(days=settings.LINKAGE_ACCESS_DAYS) if approve else None
+    access.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "expires_at"])
     audit_record(action=AuditAction.DISCLOSE if approve else AuditAction.CHANGE,
                  object_type="linkage.AccessRequest", object_refs=[access.pk], request=request, actor=user,
                  recipients=[{"user": access.requested_by_id, "organisation": access.requesting_organisation_id}]
                  if approve else [],
                  detail={"entity": access.entity_id, "holding_force": access.holding_force_id,
-                         "status": access.status})
+                         "status": access.status,
+                         "expires_at": access.expires_at.isoformat() if access.expires_at else None})
     return access

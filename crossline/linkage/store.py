@@ -82,12 +82,12 @@ def link_from_row(row: EntityLink, index: dict[Key, int]) -> Link | None:
 def _attach_order(members: list[int], links: list[Link]) -> dict[int, str]:
     """How each identity came into its entity: the first is "alone", the rest by the link that
     reached them walking the spanning tree from the first."""
+    if len(members) == 1:
+        return {members[0]: LinkHow.ALONE}
     adjacent: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for link in links:
         adjacent[link.left].append((link.right, link.how))
         adjacent[link.right].append((link.left, link.how))
-    if len(members) == 1:
-        return {members[0]: LinkHow.ALONE}
     start = min(members)
     how = {start: LinkHow.ALONE}
     stack = [start]
@@ -136,9 +136,13 @@ def clusters_store(*, run: LinkRun, result: KindResult, scope: Iterable[int] | N
     entity_of_root: dict[int, int] = {}
     new_roots = []
     for root, members in sorted(clusters, key=lambda item: (-len(item[1]), item[0])):
+        before = [identity_entity[node] for node in members if node in identity_entity]
+        if not before:  # a cluster of records never stored (every one, on a first run)
+            new_roots.append(root)
+            continue
         votes = Counter()
-        for node in members:
-            votes.update(identity_entity.get(node, {}))
+        for counts in before:
+            votes.update(counts)
         choice = next((entity for entity, _count in votes.most_common() if entity not in taken), None)
         if choice is None:
             new_roots.append(root)
@@ -232,6 +236,7 @@ def _links_store(*, run, kind, snapshot: Snapshot, clusters, entity_of_root, spa
     changed.update(value[1] for pair, value in existing.items() if pair not in wanted)
     moved: dict[int, list[int]] = defaultdict(list)
     to_create = []
+    moment = _moment(now)
     for pair, (root, link) in wanted.items():
         entity_id = entity_of_root[root]
         old = existing.get(pair)
@@ -248,7 +253,7 @@ def _links_store(*, run, kind, snapshot: Snapshot, clusters, entity_of_root, spa
         joined_two = left_before is not None and right_before is not None and left_before != right_before
         to_create.append((entity_id, kind, left_force, left_ref, right_force, right_ref, link.how,
                           json.dumps(_evidence(link)), left_before if joined_two else None,
-                          right_before if joined_two else None, run.pk, _moment(now)))
+                          right_before if joined_two else None, run.pk, moment))
         changed.add(entity_id)
     for start in range(0, len(remove), 900):
         EntityLink.objects.filter(id__in=remove[start:start + 900]).delete()

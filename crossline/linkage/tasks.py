@@ -1,11 +1,14 @@
-"""Background work: resolving a return as soon as it is accepted, then re-scoring the lines.
+"""Background work: resolving a return as soon as it is accepted, then re-scoring the lines and
+refreshing the forces' feedback reports.
 
 The submission enqueues this once its transaction has committed (returns/services.py,
-`_Attempt.apply`), so a return is linked into crossover without waiting for a full run.
+`_Attempt.apply`), so a return is linked into crossover without waiting for a full run; the run
+enqueues the feedback once its own transaction has committed (runs.py).
 """
 
 from django_tasks import task
 
+from crossline.linkage.feedback import feedback_after_run
 from crossline.linkage.models import LinkRun, RunMode, RunStatus
 from crossline.linkage.runs import linkage_resolve_return
 from crossline.returns.models import NationalReturn
@@ -35,3 +38,10 @@ def resolve_return(*, national_return_id: int) -> int:
 
     assess_lines.enqueue(link_run_id=run.pk)
     return run.pk
+
+
+@task()
+def feedback_refresh(*, link_run_id: int) -> int:
+    """Each force's feedback report after a run on one return; returns how many were written."""
+    run = LinkRun.objects.filter(pk=link_run_id, status=RunStatus.FINISHED).first()
+    return feedback_after_run(run=run) if run is not None else 0

@@ -1,9 +1,11 @@
 """Training new versions of the people and location models on the stored records, with
 analysts' decisions as labels: a confirmed pair is a labelled match for Splink's m estimates; a
-rejected pair is counted, and holds as a cannot-link constraint in every run.
+rejected pair a labelled non-match, kept out of the pairs the prior and m are estimated from
+(engine/training.py). Both also hold as constraints in every run, whatever the model says.
 
-The models shipped in `models/` were made this way, on the synthetic national set with seed 11
-(the evaluation uses seed 7):
+The models shipped in `models/` (people-v2.json, locations-v2.json: v2 compares house numbers
+and swapped digits of dates of birth) were made this way, on the synthetic national set with
+seed 11 (the evaluation uses seed 7):
 
     python -m crossline.synthetic --seed 11 --scale demo --out var/synthetic-11
     (load it: crossline.linkage.synthetic.synthetic_returns_load)
@@ -20,8 +22,9 @@ from crossline.linkage.selectors import excluded_values, line_entity_labels
 from crossline.linkage.services import SHIPPED, linkage_model_store
 
 
-def _decided(kind: str, snapshot) -> tuple[list[tuple[int, int]], int]:
-    index, confirmed, rejected = snapshot.index, [], 0
+def _decided(kind: str, snapshot) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The current confirmed and rejected pairs of identities (numbered as in `snapshot`)."""
+    index, confirmed, rejected = snapshot.index, [], []
     for left_force, left_ref, right_force, right_ref, decision in MatchDecision.objects.filter(
             kind=kind, is_current=True).values_list("left_force_id", "left_ref", "right_force_id", "right_ref",
                                                     "decision"):
@@ -31,7 +34,7 @@ def _decided(kind: str, snapshot) -> tuple[list[tuple[int, int]], int]:
         if decision == Decision.CONFIRM:
             confirmed.append((left, right))
         elif decision == Decision.REJECT:
-            rejected += 1
+            rejected.append((left, right))
     return confirmed, rejected
 
 
@@ -45,9 +48,9 @@ def linkage_models_train(*, user=None, engine_note: str = "", max_pairs: float =
     confirmed, rejected = _decided("person", snapshot)
     model = training.train(people.settings(), people.profile_table(rows), prior_rules=training.PEOPLE_PRIOR_RULES,
                            em_rules=training.PEOPLE_EM_RULES, floors=training.PEOPLE_FLOORS, max_pairs=max_pairs,
-                           confirmed=training.profile_pairs(rows, confirmed))
+                           confirmed=training.profile_pairs(rows, confirmed), rejected=rejected)
     trained.append(linkage_model_store(
-        kind="person", settings=model, user=user, confirmed_labels=len(confirmed), rejected_labels=rejected,
+        kind="person", settings=model, user=user, confirmed_labels=len(confirmed), rejected_labels=len(rejected),
         trained_on=f"{len(snapshot.keys):,} people references in current returns ({engine_note or 'run'})."))
     snapshot = snapshot_load("location")
     rows = places.profile_rows(snapshot, excluded=excluded)
@@ -55,9 +58,9 @@ def linkage_models_train(*, user=None, engine_note: str = "", max_pairs: float =
     proven = [(link.left, link.right) for link in deterministic.shared_value_links(snapshot, 4, "uprn")]
     model = training.train(places.settings(), places.profile_table(rows), prior_rules=places.PRIOR_RULES,
                            em_rules=[], floors=training.PLACE_FLOORS, max_pairs=max_pairs,
-                           confirmed=training.profile_pairs(rows, proven + confirmed))
+                           confirmed=training.profile_pairs(rows, proven + confirmed), rejected=rejected)
     trained.append(linkage_model_store(
-        kind="location", settings=model, user=user, confirmed_labels=len(confirmed), rejected_labels=rejected,
+        kind="location", settings=model, user=user, confirmed_labels=len(confirmed), rejected_labels=len(rejected),
         trained_on=f"{len(snapshot.keys):,} location references in current returns, m from pairs a UPRN "
                    f"proves ({engine_note or 'run'})."))
     return trained

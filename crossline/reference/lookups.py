@@ -397,12 +397,14 @@ _INVALID = PostcodeLocation(postcode=None, district=None, police_force=None, loc
 _QUERY_BATCH = 500
 
 
-def locate_postcodes(texts: Iterable[str]) -> dict[str, PostcodeLocation]:
+def locate_postcodes(texts: Iterable[str], *, canonical: bool = False) -> dict[str, PostcodeLocation]:
     """Where each postcode (or bare district such as "LS1") is, keyed by the text given.
-    Full postcodes are looked up in the ONS postcode directory in batches; the rest is in memory."""
+    Full postcodes are looked up in the ONS postcode directory in batches; the rest is in memory.
+    canonical=True: every text is a full postcode as normalise_postcode gives it ("LS1 4AP"),
+    so none is normalised again (a return's validator has already done it, for every row)."""
     texts = list(dict.fromkeys(texts))
-    canonical = {text: normalise_postcode(text) for text in texts}
-    wanted = sorted({postcode for postcode in canonical.values() if postcode})
+    postcodes = {text: text if canonical else normalise_postcode(text) for text in texts}
+    wanted = sorted({postcode for postcode in postcodes.values() if postcode})
     tables = _tables()
     known: dict[str, tuple[str | None, str | None, bool]] = {}
     for start in range(0, len(wanted), _QUERY_BATCH):
@@ -411,8 +413,8 @@ def locate_postcodes(texts: Iterable[str]) -> dict[str, PostcodeLocation]:
         known.update((postcode, (la, force, terminated)) for postcode, la, force, terminated in rows)
     located = {}
     for text in texts:
-        postcode = canonical[text]
-        district = postcode_district(text)
+        postcode = postcodes[text]
+        district = postcode.split(" ")[0] if postcode else postcode_district(text)
         if district is None:
             located[text] = _INVALID
         elif postcode in known and known[postcode][1] is not None:

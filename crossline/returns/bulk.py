@@ -20,6 +20,7 @@ import pickle  # nosec B403
 import struct
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from queue import Queue
 from typing import BinaryIO
 
 from django.db import connection, models
@@ -28,6 +29,7 @@ from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
 BATCH = 2_000
+COPY_BUFFERS_QUEUED = 64  # of about 32 KB each, waiting for the thread that sends them
 _FRAME = struct.Struct("<cI")  # how a spilled batch was written, and its length in bytes
 _MARSHAL, _PICKLE = b"m", b"p"
 
@@ -49,6 +51,17 @@ def write_rows(table: Table, rows: Iterable[tuple], *, first: tuple = (),
     return _insert_many(table, rows, first, progress)
 
 
+class _CopyWriter(QueuedLibpqWriter):
+    """psycopg's queued writer (one thread lays out rows, another sends them), holding at most
+    COPY_BUFFERS_QUEUED buffers rather than psycopg's 1,024: when the server is the slower side
+    (it is, on a busy machine) that queue fills, and 32 MB of rows waiting to be sent made the
+    memory of a large return grow. A few buffers are enough to keep the server busy."""
+
+    def __init__(self, cursor):
+        super().__init__(cursor)
+        self._queue = Queue(maxsize=COPY_BUFFERS_QUEUED)
+
+
 def _copy(table: Table, rows: Iterable[tuple], first: tuple, progress) -> int:
     statement = sql.SQL("COPY {table} ({columns}) FROM STDIN").format(
         table=sql.Identifier(table.model._meta.db_table),
@@ -60,7 +73,7 @@ def _copy(table: Table, rows: Iterable[tuple], first: tuple, progress) -> int:
         # The queued writer sends from a thread of its own, so that the server stores one batch
         # while Python lays out the next.
         raw = cursor.cursor
-        with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
+        with raw.copy(statement, writer=_CopyWriter(raw)) as copy:
             write_row = copy.write_row
             for row in rows:
                 write_row(first + row)

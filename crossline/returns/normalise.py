@@ -322,7 +322,7 @@ _UK_TEN_DIGITS = re.compile(r"(?:\+44|0044|0)([1-9][0-9]{9})")
 _PHONE_ADVICE = "Write a UK number like 07700 900123 or an international one like +447700900123"
 
 
-@lru_cache(maxsize=50_000)  # a bounded cache: memory must not grow with the return
+@lru_cache(maxsize=8_192)  # bounded, and emptied after each return: memory must not grow with it
 def _phone(text: str) -> str | None:
     squeezed = _PHONE_SEPARATORS.sub("", text)
     match = _UK_TEN_DIGITS.fullmatch(squeezed)
@@ -352,6 +352,13 @@ def _uk_mobile_range_wrong_length(number: phonenumbers.PhoneNumber) -> bool:
         return True  # 077009004: the 0 was kept as part of the number, so it was too short to be read
     national = str(number.national_number)
     return national.startswith("7") and len(national) != 10
+
+
+def forget_remembered_values() -> None:
+    """Empty the caches of phone numbers and name keys, which hold personal data: called once a
+    return has been dealt with, so that none outlives it in the process."""
+    _phone.cache_clear()
+    name_key.cache_clear()
 
 
 def normalise_phone(value: object) -> str:

@@ -124,7 +124,7 @@ def return_field_normaliser(field_name: str, cache: dict | None = None) -> Calla
     return _normaliser(fmt.RETURN_FIELDS[field_name], _Resolver({} if cache is None else cache))
 
 
-_DATES_REMEMBERED = 50_000
+_DATES_REMEMBERED = 2_000  # dates of birth are many: memory must not grow with the return
 
 
 def _not_after(latest: date) -> Callable:

@@ -38,7 +38,7 @@ from crossline.organisations.models import Organisation, OrganisationKind
 from crossline.returns import format as fmt
 from crossline.returns import records as rows
 from crossline.returns import safety
-from crossline.returns.bulk import Spill, write_rows
+from crossline.returns.bulk import Spill, Table, write_rows
 from crossline.returns.models import (
     IssueSeverity,
     NationalReturn,
@@ -46,6 +46,7 @@ from crossline.returns.models import (
     SubmissionIssue,
     SubmissionStatus,
 )
+from crossline.returns.normalise import forget_remembered_values
 from crossline.returns.readers import ReturnSource, open_return
 from crossline.returns.safety import RejectedFile, check_upload, form_for
 from crossline.returns.selectors import forces_submittable_by
@@ -228,6 +229,14 @@ class _Attempt:
 
     def run(self, submission: Submission) -> Submission:
         try:
+            return self._run(submission)
+        finally:
+            # Phone numbers and names are personal data: none stays in this process's memory
+            # once the return that brought them is dealt with.
+            forget_remembered_values()
+
+    def _run(self, submission: Submission) -> Submission:
+        try:
             form = self._check_upload()
         except RejectedFile as rejection:
             return self.reject(submission, [_issue_from(rejection)])
@@ -296,6 +305,9 @@ class _Attempt:
         header = validated.header
         self.progress("checking", 0, None)
         digest = validated.content_digest()
+        # Imported here, before the transaction: the first import (the linkage stack) takes a
+        # second or more, which is no time to hold the period's lock and the write lock.
+        resolution = _resolution_task()
         with transaction.atomic(durable=True):
             _lock_period(header.force.pk, header.period_start, header.period_end)
             same_period = NationalReturn.objects.filter(force=header.force, period_start=header.period_start,
@@ -335,7 +347,7 @@ class _Attempt:
                                  "version": version, "supersedes": current.pk if current else None,
                                  "counts": national_return.counts, "raw_sha256": submission.raw_sha256})
             # Crossover: resolve the new records against the national store.
-            _resolution_enqueue(national_return.pk)
+            _resolution_enqueue(resolution, national_return.pk)
             self.progress("committing", 1, 1)
         self.progress("committed", 1, 1)
         return submission
@@ -365,14 +377,19 @@ def _note_what_it_is_for(submission: Submission, result) -> None:
     submission.period_start, submission.period_end = result.stated_period or (None, None)
 
 
-def _resolution_enqueue(national_return_id: int) -> None:
+def _resolution_task():
+    """The task that resolves an accepted return (crossline.linkage.tasks.resolve_return)."""
+    from crossline.linkage.tasks import resolve_return  # linkage builds on returns, not the reverse
+
+    return resolve_return
+
+
+def _resolution_enqueue(resolve_return, national_return_id: int) -> None:
     """Queue the return's resolution. With the database task queue the task's row is written in
     the return's own transaction, so the two commit together: a crash straight after the commit
     cannot leave an accepted return that nothing will resolve. A queue outside the database
     (the in-process one, say) is only told once the return has committed."""
     from django_tasks_db.backend import DatabaseBackend
-
-    from crossline.linkage.tasks import resolve_return  # linkage builds on returns, not the reverse
 
     if isinstance(resolve_return.get_backend(), DatabaseBackend):
         resolve_return.enqueue(national_return_id=national_return_id)
@@ -433,18 +450,21 @@ def _not_your_force(organisation: Organisation, header: ReturnHeader, form: str)
                  f"{force.force_name} to submit it.", "not_your_force", where)
 
 
+_ISSUES = Table(SubmissionIssue, ("submission", "severity", "sheet", "row", "column", "value", "message", "code",
+                                   "where"))
+
+
 def _issues_store(submission: Submission, errors, warnings) -> None:
-    issues = [_issue_row(submission, issue, IssueSeverity.ERROR) for issue in errors]
-    issues += [_issue_row(submission, issue, IssueSeverity.WARNING) for issue in warnings]
-    SubmissionIssue.objects.bulk_create(issues, batch_size=2_000)
+    # Through the bulk writer, as the records are: a return can have 50,000 of each (MAX_ISSUES).
+    issues = [_issue_row(issue, IssueSeverity.ERROR) for issue in errors]
+    issues += [_issue_row(issue, IssueSeverity.WARNING) for issue in warnings]
+    if issues:
+        write_rows(_ISSUES, issues, first=(submission.pk,))
 
 
-def _issue_row(submission: Submission, issue: Issue, severity: str) -> SubmissionIssue:
-    return SubmissionIssue(
-        submission=submission, severity=severity, sheet=_cut(issue.sheet, 64), row=issue.row,
-        column=_cut(issue.column, 64), value=_cut(_shown(issue.value), 200), message=_storable(issue.message),
-        code=_cut(issue.code, 64), where=_cut(issue.where, 100),
-    )
+def _issue_row(issue: Issue, severity: str) -> tuple:
+    return (str(severity), _cut(issue.sheet, 64), issue.row, _cut(issue.column, 64),
+            _cut(_shown(issue.value), 200), _storable(issue.message), _cut(issue.code, 64), _cut(issue.where, 100))
 
 
 def _shown(value) -> str | None:

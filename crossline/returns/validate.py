@@ -14,8 +14,10 @@ pair, a number too long for its column). A return with any error yields no Valid
 all: it is rejected whole, and a caller of `on_records` throws away what it was given. Warnings
 never block.
 
-What is kept for the whole return is small: the refs of each sheet (for duplicates and
-cross-references), 32 bytes a record for the content digest, and the postcodes of one batch.
+What is kept for the whole return is small and does not grow with it: the refs of each sheet
+(for duplicates and cross-references: refs.py, 12 bytes a ref past the newest 32,768, the rest
+on disk), the content digest's record hashes (digest.py, on disk past 65,536 a sheet), and the
+postcodes of one batch.
 Reference lookups (forces, councils, postcode districts) come from crossline.reference.lookups,
 which holds the tables in memory; postcodes are located a batch of RECORD_BATCH records at a
 time, so a return costs a query per batch however many rows it has.
@@ -37,13 +39,19 @@ from crossline.returns import format as fmt
 from crossline.returns.digest import ContentDigest
 from crossline.returns.normalise import NotValid, PncId, age_on, split_multi
 from crossline.returns.readers import NO_HEADER, CellError, Formula, ReturnSource, read_upload
+from crossline.returns.refs import RefsSeen
 from crossline.returns.rules import SheetPlan, closest_name, plan_sheet, return_field_normaliser
 from crossline.returns.safety import RejectedFile
 
 MAX_ISSUES = 50_000  # per kind; the totals are still counted
 OLDEST_PLAUSIBLE_AGE = 90
 RECORD_BATCH = 2_000  # records handed on (and postcodes located) at a time
-LOCATED_POSTCODES_KEPT = 20_000  # postcodes remembered across batches, then forgotten
+LOCATED_POSTCODES_KEPT = 5_000  # postcodes remembered across batches, then forgotten
+ANSWERS_REMEMBERED = 2_000  # per column: the normalised value of each text seen (see _column_specs)
+# The columns whose values repeat down a sheet (lists, flags, dates, areas, names), so that
+# each text is normalised once: by kind, and any column with a vocabulary.
+_REMEMBERED_KINDS = frozenset({"yesno", "date", "area", "area_multi", "force", "local_authority"})
+_NAME_COLUMNS = frozenset({"surname", "forenames"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +144,9 @@ class _Validation:
         self.limit = today  # no date may be after this: period_end once it is known
         # An .xlsx cell cannot hold a NUL or half a surrogate pair (XML forbids them); CSV and JSON can.
         self.check_text = source.form != "xlsx"
-        self.refs: dict[str, dict[str, int]] = {sheet: {} for sheet in fmt.RECORD_SHEETS}
+        # Every cell of a CSV file is text, so a row can be checked as one string (see _read_row).
+        self.text_rows = source.form == "zip"
+        self.refs = RefsSeen(fmt.RECORD_SHEETS)
         self.digest = ContentDigest()
         self.kept: dict[str, list[ValidatedRecord]] = {}
         self.on_records = on_records or self._keep
@@ -180,6 +190,8 @@ class _Validation:
                     self._read_sheet(fmt.SHEETS[sheet], present[sheet])
         except RejectedFile as rejection:
             self.error(rejection.sheet, rejection.row, None, None, rejection.message, rejection.code)
+        finally:
+            self.refs.close()
         # After the other warnings, in sheet and row order, as the batches were read.
         for sheet, row_number, name, postcode, message, code in self.postcode_warnings:
             self.warning(sheet, row_number, name, postcode, message, code)
@@ -298,29 +310,41 @@ class _Validation:
         header_row = None if self.source.form == "json" else 1  # JSON has no header row to point at
         for problem in plan.header_problems:
             self.error(sheet.name, header_row, problem.column, problem.column, problem.message, problem.code)
-        read_row = self._read_row
-        for row in self.source.rows(name):
-            self.rows_read += 1
-            read_row(plan, row.row_number, row.cells)
+        read_row, specs = self._read_row, _column_specs(plan)
+        read = 0
+        try:
+            for row in self.source.rows(name):
+                read += 1
+                read_row(plan, specs, row.row_number, row.cells)
+        finally:
+            self.rows_read += read
         self._hand_on(sheet.name)
 
-    def _read_row(self, plan: SheetPlan, row_number: int, cells: dict) -> None:
-        # The hot loop of a 500,000-row return: local names, C-level set operations, and the
-        # slow paths (several values, JSON lists, formulas, errors) only when a cell needs them.
+    def _read_row(self, plan: SheetPlan, specs: dict, row_number: int, cells: dict) -> None:
+        # The hot loop of a 500,000-row return: local names, C-level set operations, each text
+        # of a repetitive column normalised once, and the slow paths (several values, JSON
+        # lists, formulas, errors) only when a cell needs them.
         sheet = plan.sheet.name
-        normalisers = plan.normalisers
         values: dict[str, object] = {}
         bad: set[str] = set()
         check_text = self.check_text
+        if check_text and self.text_rows:  # nearly every row: one check for all its cells, in C
+            joined = "".join(cells.values())
+            check_text = "\x00" in joined or not joined.isascii()
         for name, raw in cells.items():
-            spec = normalisers.get(name)
+            spec = specs.get(name)
             if spec is None:
                 if name == NO_HEADER:
                     self.error(sheet, row_number, None, raw, "This row has a value in a column with no header. "
                                "Give the column a header from the format, or clear the cell.", "no_header")
                 continue  # an unknown column: reported once, at the header
-            normalise, multi = spec
+            normalise, multi, answers = spec
             if type(raw) is str:
+                if answers is not None:
+                    value = answers.get(raw)
+                    if value is not None:  # this text was read before (and was good)
+                        values[name] = value
+                        continue
                 if check_text and ("\x00" in raw or not raw.isascii()) and self._unstorable(raw):
                     bad.add(name)
                     self.error(sheet, row_number, name, None, self._unstorable(raw), "unstorable_text")
@@ -332,13 +356,19 @@ class _Validation:
                         bad.add(name)
                         self.error(sheet, row_number, name, raw, str(problem), problem.code or plan.codes[name])
                         continue
-                    values[name] = (value,) if multi else value
+                    if multi:
+                        value = (value,)
+                    values[name] = value
+                    if answers is not None and len(answers) < ANSWERS_REMEMBERED:
+                        answers[raw] = value
                     continue
             value = self._unusual_cell(plan, row_number, name, raw, normalise, multi)
             if value is None:
                 bad.add(name)
             elif value != ():
                 values[name] = value
+                if answers is not None and type(raw) is str and len(answers) < ANSWERS_REMEMBERED:
+                    answers[raw] = value
         filled = values.keys() | bad if bad else values.keys()
         if not plan.required_set <= filled:
             for name in plan.required:
@@ -358,13 +388,11 @@ class _Validation:
         ref_column = plan.sheet.ref_column
         ref = values.get(ref_column)
         if ref is not None:
-            seen = self.refs[sheet]
-            if ref in seen:
+            earlier = self.refs.add(sheet, ref, row_number)
+            if earlier is not None:
                 self.error(sheet, row_number, ref_column, ref, f"{ref} is used twice in this sheet (also on "
-                           f"{self.source.row_label(seen[ref])}): each record needs its own reference.",
+                           f"{self.source.row_label(earlier)}): each record needs its own reference.",
                            "duplicate_ref")
-            else:
-                seen[ref] = row_number
         for name, _derive in plan.derivations:
             pnc = values.get(name)
             if isinstance(pnc, PncId) and pnc.expected_letter:
@@ -473,18 +501,20 @@ class _Validation:
         if len(located) > LOCATED_POSTCODES_KEPT:
             located.clear()
         missing = {use[3] for use in self.uses if use[3] not in located}
-        if missing:
-            located.update(lookups.locate_postcodes(missing))
+        if missing:  # normalise_postcode's canonical forms, as the validator made them
+            located.update(lookups.locate_postcodes(missing, canonical=True))
+        unknown, ambiguous = lookups.Confidence.UNKNOWN, lookups.Confidence.AMBIGUOUS
         for sheet, row_number, name, postcode, record in self.uses:
             location = located[postcode]
             if record is not None:
-                record.derived[f"{name}_location"] = location
-            if location.confidence == lookups.Confidence.UNKNOWN:
+                record.derived[_LOCATION_KEYS.get(name) or f"{name}_location"] = location
+            confidence = location.confidence
+            if confidence == unknown:
                 self._postcode_warning(sheet, row_number, name, postcode, (
                     f"The postcode district {location.district} is not in the reference data for England "
                     "and Wales, so this place cannot be put in a force area. Check the postcode."),
                     "unknown_postcode_district")
-            elif location.confidence == lookups.Confidence.AMBIGUOUS:
+            elif confidence == ambiguous:
                 forces = ", ".join(sorted({share.police_force.name for share in location.shares}))
                 self._postcode_warning(sheet, row_number, name, postcode, (
                     f"The postcode district {location.district} is split between forces ({forces}) and "
@@ -496,6 +526,24 @@ class _Validation:
         self.postcode_warnings_total += 1
         if len(self.postcode_warnings) < MAX_ISSUES:
             self.postcode_warnings.append(warning)
+
+
+_LOCATION_KEYS = {"postcode": "postcode_location"}
+
+
+def _column_specs(plan: SheetPlan) -> dict[str, tuple]:
+    """For each column of the plan: (normaliser, multi-valued?, answers), where answers is a dict
+    of the normalised value of each text already read, for the columns whose values repeat
+    (None for the others). Good answers only: a bad cell goes through its normaliser every time,
+    so that each is reported. The dicts live as long as the sheet is read; at most
+    ANSWERS_REMEMBERED texts a column, so memory does not grow with the return."""
+    specs = {}
+    for name, (normalise, multi) in plan.normalisers.items():
+        column = plan.sheet.columns[name]
+        remembered = column.refers_to is None and (
+            column.vocabulary is not None or column.kind in _REMEMBERED_KINDS or name in _NAME_COLUMNS)
+        specs[name] = (normalise, multi, {} if remembered else None)
+    return specs
 
 
 def _single(raw):

@@ -92,6 +92,21 @@ def address_key(address: str) -> str | None:
     return " ".join(spelt) or None
 
 
+# A house or flat number in an address key: digits, perhaps one letter ("12", "12a"). Not a
+# postcode's inward code ("7aa": a digit and two letters) nor outward code (it starts with letters).
+_HOUSE_NUMBER = re.compile(r"[0-9]+[a-z]?")
+
+
+def house_numbers(key: str | None) -> str | None:
+    """The flat and house numbers of an address key, in order: "flat 2 10 high street" -> "2 10".
+
+    Two addresses whose numbers contradict ("1 high street", "5 high street") are different
+    places however alike the rest is; the same number written differently is not a difference.
+    """
+    numbers = [word for word in (key or "").split() if _HOUSE_NUMBER.fullmatch(word)]
+    return " ".join(numbers) or None
+
+
 def postcode_sector(postcode: str) -> str | None:
     """"LS1 4AP" -> "LS1 4": a few hundred addresses."""
     return postcode[:-2] if postcode and len(postcode) >= 5 else None

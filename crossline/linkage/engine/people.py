@@ -60,10 +60,18 @@ def profile_rows(snapshot: Snapshot, *, excluded: dict[str, set[str]] | None = N
     phones_never, addresses_never = never.get("phone", set()), never.get("address", set())
     postcodes_never = never.get("postcode", set())
     wanted = None if identities is None else set(identities)
-    seen: set[tuple] = set()
+    # A million records hold far fewer distinct dates, postcodes and line sets: each is worked
+    # out once. An identity's first profile is kept without hashing it (most have one record).
+    births: dict[date, tuple] = {}
+    sectors: dict[str, str | None] = {}
+    lines_of: dict[int, tuple | None] = {}
+    person_lines = snapshot.lines
+    first: dict[int, tuple] = {}
+    more: dict[int, set[tuple]] = {}
     rows = []
     for record in snapshot.records:
-        if wanted is not None and record.identity not in wanted:
+        identity = record.identity
+        if wanted is not None and identity not in wanted:
             continue
         (forenames_key, surname_key, alias_keys, born, age_estimate, gender, pnc_key, phones, address, postcode,
          district) = record.values
@@ -72,38 +80,65 @@ def profile_rows(snapshot: Snapshot, *, excluded: dict[str, set[str]] | None = N
         key = address_key(address) if address else None
         if (key and key in addresses_never) or (postcode and postcode in postcodes_never):
             key = postcode = district = None
-        usable_phones = tuple(sorted(number for number in phones if number not in phones_never)) or None
+        if not phones:
+            usable_phones = None
+        elif len(phones) == 1:
+            usable_phones = None if phones[0] in phones_never else (phones[0],)
+        else:
+            usable_phones = tuple(sorted(number for number in phones if number not in phones_never)) or None
         if born is not None:
-            year_min = year_max = born.year
+            birth = births.get(born)
+            if birth is None:
+                birth = births[born] = (born.isoformat(), born.year, born.month, born.day, (born - EPOCH).days,
+                                        born.year, born.year)
         elif age_estimate is not None:
             # An estimate "17" on a return ending in 2026 means born in 2008 or 2009.
             year_max = record.period_end.year - age_estimate
-            year_min = year_max - 1
+            birth = (None, None, None, None, None, year_max - 1, year_max)
         else:
-            year_min = year_max = None
+            birth = _NO_BIRTH
+        if postcode:
+            sector = sectors.get(postcode, _UNSEEN)
+            if sector is _UNSEEN:
+                sector = sectors[postcode] = postcode_sector(postcode)
+        else:
+            postcode, sector = None, None
+        if identity in person_lines:
+            on_lines = lines_of.get(identity, _UNSEEN)
+            if on_lines is _UNSEEN:
+                on_lines = lines_of[identity] = tuple(sorted({line_entities[line] for line in person_lines[identity]
+                                                              if line in line_entities})) or None
+        else:
+            on_lines = None
         profile = (
-            record.identity, forename, surname, f"{forename} {surname}" if forename and surname else None,
-            tuple(sorted(set(alias_keys))) or None,
-            born.isoformat() if born else None, born.year if born else None, born.month if born else None,
-            born.day if born else None, (born - EPOCH).days if born else None, year_min, year_max,
-            gender or None, pnc_key or None, usable_phones, postcode or None, postcode_sector(postcode or ""),
-            district or None, key,
-            tuple(sorted({line_entities[line] for line in snapshot.lines.get(record.identity, ())
-                          if line in line_entities})) or None,
+            identity, forename, surname, f"{forename} {surname}" if forename and surname else None,
+            tuple(sorted(set(alias_keys))) or None if alias_keys else None,
+            *birth, gender or None, pnc_key or None, usable_phones, postcode, sector, district or None, key,
+            on_lines,
         )
-        if profile in seen:
+        kept = first.get(identity)
+        if kept is None:
+            first[identity] = profile
+        elif kept == profile:
             continue
-        seen.add(profile)
+        else:
+            others = more.setdefault(identity, set())
+            if profile in others:
+                continue
+            others.add(profile)
         rows.append(profile)
     return [(number, *row) for number, row in enumerate(rows)]
 
 
+_UNSEEN = object()
+_NO_BIRTH = (None, None, None, None, None, None, None)
+
+
 def profile_table(rows: list[tuple]) -> pa.Table:
     columns = list(zip(*rows, strict=True)) if rows else [[] for _ in COLUMNS]
-    return pa.Table.from_arrays(
-        [pa.array([list(v) if isinstance(v, tuple) else v for v in values] if SCHEMA.field(name).type
-                  == pa.list_(pa.string()) else list(values), type=SCHEMA.field(name).type)
-         for name, values in zip(COLUMNS, columns, strict=True)], schema=SCHEMA)
+    # Arrow takes the tuples of the list columns as they are.
+    return pa.Table.from_arrays([pa.array(values, type=SCHEMA.field(name).type)
+                                 for name, values in zip(COLUMNS, columns, strict=True)], schema=SCHEMA)
 
 
 def _dob_comparison() -> cl.CustomComparison:
@@ -115,6 +150,12 @@ def _dob_comparison() -> cl.CustomComparison:
             f"{both_dates} AND ((dob_year_l = dob_year_r AND dob_month_l = dob_day_r AND dob_day_l = dob_month_r)"
             " OR (dob_days_l - dob_days_r BETWEEN -1 AND 1))",
             label_for_charts="Day and month swapped, or a day apart"),
+        # One adjacent transposition (1998 and 1989, day 12 and 21): one Damerau-Levenshtein
+        # edit that plain Levenshtein counts as two. A common slip, and rare between two people.
+        cll.And(cll.CustomLevel(both_dates), cll.DamerauLevenshteinLevel("dob", 1),
+                cll.Not(cll.LevenshteinLevel("dob", 1))).configure(
+            label_for_charts="Two digits of the date of birth swapped"),
+        # Any other single keystroke (1980 and 1989): as likely between two people of an age.
         cll.And(cll.CustomLevel(both_dates), cll.DamerauLevenshteinLevel("dob", 1)).configure(
             label_for_charts="Date of birth one keystroke apart"),
         cll.CustomLevel("birth_year_min_l <= birth_year_max_r + 1 AND birth_year_min_r <= birth_year_max_l + 1"
@@ -125,22 +166,41 @@ def _dob_comparison() -> cl.CustomComparison:
     ])
 
 
-def location_comparison() -> cl.CustomComparison:
+# Two addresses whose house or flat numbers contradict: each side has numbers, and neither side's
+# numbers are the other's with more added ("flat 2 10" holds "10": a flat of that house).
+# concat and instr read alike in DuckDB and Spark.
+NUMBERS_CONTRADICT = (
+    "numbers_l IS NOT NULL AND numbers_r IS NOT NULL"
+    " AND instr(concat(' ', numbers_l, ' '), concat(' ', numbers_r, ' ')) = 0"
+    " AND instr(concat(' ', numbers_r, ' '), concat(' ', numbers_l, ' ')) = 0"
+)
+
+
+def location_comparison(*, house_numbers: bool = False) -> cl.CustomComparison:
     """Postcode and address as one comparison (linkage-notes.md, "v2"): they say the same thing,
-    and counting them as independent evidence links neighbours and co-residents."""
-    return cl.CustomComparison(output_column_name="location", comparison_description="Address and postcode",
-                               comparison_levels=[
+    and counting them as independent evidence links neighbours and co-residents.
+
+    With `house_numbers` (a `numbers` column: names.house_numbers), addresses whose numbers
+    contradict are a level of their own, ahead of the postcode levels: "1 High Street" and
+    "5 High Street" share a postcode and differ by one keystroke, and are two places."""
+    levels = [
         cll.CustomLevel("(postcode_l IS NULL AND address_l IS NULL) OR (postcode_r IS NULL AND address_r IS NULL)",
                         label_for_charts="No address on one side").configure(is_null_level=True),
         cll.And(cll.ExactMatchLevel("postcode"), cll.ExactMatchLevel("address")).configure(
             label_for_charts="Same postcode and address"),
+    ]
+    if house_numbers:
+        levels.append(cll.CustomLevel(NUMBERS_CONTRADICT, label_for_charts="Different house or flat number"))
+    levels += [
         cll.Or(cll.And(cll.ExactMatchLevel("postcode"), cll.DamerauLevenshteinLevel("address", 2)),
                cll.ExactMatchLevel("address")).configure(label_for_charts="Same address, written differently"),
         cll.ExactMatchLevel("postcode").configure(label_for_charts="Same postcode"),
         cll.ExactMatchLevel("sector").configure(label_for_charts="Same postcode sector"),
         cll.ExactMatchLevel("district").configure(label_for_charts="Same postcode district"),
         cll.ElseLevel().configure(label_for_charts="Different areas"),
-    ])
+    ]
+    return cl.CustomComparison(output_column_name="location", comparison_description="Address and postcode",
+                               comparison_levels=levels)
 
 
 def settings() -> SettingsCreator:

@@ -1,22 +1,24 @@
 """Locations: the values Splink compares and the model that compares them.
 
 Postcode and address are one comparison (see people.location_comparison): correlated fields
-counted as independent evidence link neighbours. A UPRN, where both sides give one, decides on
-its own (deterministic.py); its disagreement still counts against a pair here.
+counted as independent evidence link neighbours. Within it, house and flat numbers that
+contradict keep two places apart however alike the rest of the address is. A UPRN, where both
+sides give one, decides on its own (deterministic.py); its disagreement still counts against a
+pair here.
 """
 
 import pyarrow as pa
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
-from crossline.linkage.engine.names import address_key, postcode_sector
+from crossline.linkage.engine.names import address_key, house_numbers, postcode_sector
 from crossline.linkage.engine.people import location_comparison
 from crossline.linkage.engine.records import Snapshot
 
 SCHEMA = pa.schema([
     ("unique_id", pa.int64()), ("identity", pa.int64()), ("type", pa.string()), ("address", pa.string()),
     ("street", pa.string()), ("postcode", pa.string()), ("sector", pa.string()), ("district", pa.string()),
-    ("uprn", pa.string()),
+    ("uprn", pa.string()), ("numbers", pa.string()),
 ])
 COLUMNS = SCHEMA.names
 COMPARISONS = {"location": "Address and postcode", "type": "Kind of place", "uprn": "UPRN"}
@@ -35,7 +37,7 @@ def profile_rows(snapshot: Snapshot, *, excluded: dict[str, set[str]] | None = N
         # The house number and street, for blocking when postcodes are missing or mistyped.
         street = " ".join(key.split()[:3]) if key else None
         profile = (record.identity, kind or None, key, street, postcode or None, postcode_sector(postcode or ""),
-                   district or None, uprn or None)
+                   district or None, uprn or None, house_numbers(key))
         if profile not in seen:
             seen.add(profile)
             rows.append(profile)
@@ -56,7 +58,7 @@ def settings() -> SettingsCreator:
         blocking_rules_to_generate_predictions=[
             block_on("postcode"), block_on("address"), block_on("street", "district"), block_on("uprn"),
         ],
-        comparisons=[location_comparison(), cl.ExactMatch("type"), cl.ExactMatch("uprn")],
+        comparisons=[location_comparison(house_numbers=True), cl.ExactMatch("type"), cl.ExactMatch("uprn")],
         additional_columns_to_retain=["identity"],
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=True,

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from django.db import connection, models
 
-from crossline.returns.models import Line, Location, Person, RecordLink, Vehicle
+from crossline.returns.models import Line, Location, NationalReturn, Person, RecordLink, Vehicle
 
 KINDS = ("line", "person", "location", "vehicle")
 SHEETS = {"line": "lines", "person": "people", "location": "locations", "vehicle": "vehicles"}
@@ -82,15 +82,21 @@ def _converters(kind: str) -> list:
     converters cost more than the linkage at a million rows, so the few needed are applied here."""
     model = RECORD_MODELS[kind]
     converters = []
-    for name in (*PROVENANCE, *COLUMNS[kind]):
-        field = model._meta.get_field(name) if "__" not in name and name != "pk" else None
-        if name.endswith("period_start") or name.endswith("period_end") or isinstance(field, models.DateField):
+    for name in _SELECTED[kind]:
+        field = model._meta.get_field(name) if name != "pk" else None
+        if isinstance(field, models.DateField):
             converters.append(_date)
         elif isinstance(field, models.JSONField):
             converters.append(_json)
         else:
             converters.append(None)
     return converters
+
+
+# What is read per record: its own columns. Its return's force and period are the same for
+# thousands of records, so they come from one small query of the returns (`_Returns`), not a
+# join column and two dates decoded per record.
+_SELECTED = {kind: ("pk", "national_return_id", "ref", *columns) for kind, columns in COLUMNS.items()}
 
 
 def _date(value):
@@ -110,21 +116,41 @@ def _json(value):
     return value if value is not None else []
 
 
+class _Returns(dict):
+    """Return id -> (force, period start, period end), read again if a return accepted since
+    the last read turns up."""
+
+    def __init__(self):
+        super().__init__()
+        self._read()
+
+    def _read(self) -> None:
+        self.update((pk, (force, start, end)) for pk, force, start, end in NationalReturn.objects.order_by()
+                    .values_list("pk", "force_id", "period_start", "period_end"))
+
+    def __missing__(self, pk: int) -> tuple:
+        self._read()
+        return super().__getitem__(pk)
+
+
 def _rows(queryset, kind: str) -> Iterator[tuple]:
-    """The queryset's rows through a plain cursor: the ORM writes the SQL, every value a parameter."""
+    """The queryset's rows through a plain cursor (the ORM writes the SQL, every value a
+    parameter), laid out as PROVENANCE then COLUMNS[kind]."""
     converters = _converters(kind)
     positions = [(position, convert) for position, convert in enumerate(converters) if convert is not None]
-    sql, params = queryset.order_by().values_list(*PROVENANCE, *COLUMNS[kind]).query.sql_with_params()
+    sql, params = queryset.order_by().values_list(*_SELECTED[kind]).query.sql_with_params()
+    returns = _Returns()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(20_000):
-            if not positions:
-                yield from batch
-                continue
             columns = list(zip(*batch, strict=True))
             for position, convert in positions:
                 columns[position] = [convert(value) for value in columns[position]]
-            yield from zip(*columns, strict=True)
+            pks, return_ids, refs, *values = columns
+            of_return = [returns[return_id] for return_id in return_ids]
+            yield from zip(pks, return_ids, [force for force, _start, _end in of_return], refs,
+                           [start for _force, start, _end in of_return], [end for _force, _start, end in of_return],
+                           *values, strict=True)
 
 
 def current_records(kind: str, *, returns: Iterable[int] | None = None, keys: Iterable[Key] | None = None):

@@ -94,20 +94,10 @@ def _holders(rows: list[tuple]) -> dict[str, dict[str, set[int]]]:
     return holders
 
 
-def _rows_without(rows: list[tuple], snapshot: Snapshot, identities: set[int], *, excluded: dict, dropped: dict,
-                  line_entities: dict) -> list[tuple]:
-    """The profile rows again with `dropped` values taken out: only the identities that held one
-    are built afresh (every other profile is unchanged), then all numbered anew."""
-    identity_at = people.COLUMNS.index("identity")
-    fresh = people.profile_rows(snapshot, excluded=excluded, dropped=dropped, identities=identities,
-                                line_entities=line_entities)
-    kept = [row[1:] for row in rows if row[identity_at] not in identities]
-    return [(number, *row) for number, row in enumerate(kept + [row[1:] for row in fresh])]
-
-
 def _table_without(table, snapshot: Snapshot, identities: set[int], *, excluded: dict, dropped: dict,
                    line_entities: dict):
-    """`_rows_without` on a profile table (pyarrow)."""
+    """The profile table again with `dropped` values taken out: only the identities that held
+    one are built afresh (every other profile is unchanged), then all numbered anew."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -135,12 +125,12 @@ def _person_links(snapshot: Snapshot, settings: Settings, timings: dict) -> tupl
     cap = MIN_HOLDERS_LIMIT * max(forces, 1)
     dropped = {name: {value for value, identities in values.items() if len(identities) > cap}
                for name, values in holders.items()}
-    if any(dropped.values()):
-        held = {identity for name, values in dropped.items() for value in values for identity in holders[name][value]}
-        rows = _rows_without(rows, snapshot, held, excluded=excluded, dropped=dropped,
-                             line_entities=settings.line_entities)
     table = people.profile_table(rows)
     del rows  # the table holds them now, in a tenth of the memory
+    if any(dropped.values()):
+        held = {identity for name, values in dropped.items() for value in values for identity in holders[name][value]}
+        table = _table_without(table, snapshot, held, excluded=excluded, dropped=dropped,
+                               line_entities=settings.line_entities)
     timings["profiles"] = round(time.perf_counter() - began, 2)
     with splink_run.scorer(settings.engine, spark_session=settings.spark_session) as scoring:
         began = time.perf_counter()
@@ -150,8 +140,8 @@ def _person_links(snapshot: Snapshot, settings: Settings, timings: dict) -> tupl
         limits = {}
         more = False
         for name, comparison in (("phone", "phones"), ("address", "location")):
-            remaining = {value: identities for value, identities in holders[name].items()
-                         if value not in dropped[name]}
+            remaining = holders[name] if not dropped[name] else {
+                value: identities for value, identities in holders[name].items() if value not in dropped[name]}
             common, limits[name] = too_common(size=len(snapshot.keys), holders=remaining, links=links, pairs=pairs,
                                               comparison=comparison, m_agree=_m_of(model, comparison))
             more = more or bool(common)

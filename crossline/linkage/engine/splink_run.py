@@ -145,7 +145,11 @@ class Scorer:
     def _linker(self, frame, model: dict, profiles: int, structure):
         from splink import Linker
 
-        return Linker(frame, prior_for(model, profiles, dialect=_dialect(self.db_api), structure=structure))
+        # Splink's settings check only logs columns the input lacks, and costs a quarter of a
+        # second a linker: every table scored here has its kind's schema, the one the model was
+        # trained and checked on (and a column truly missing still fails the prediction).
+        return Linker(frame, prior_for(model, profiles, dialect=_dialect(self.db_api), structure=structure),
+                      validate_settings=False)
 
     def predict(self, model: dict, table: pa.Table, *, threshold: float,
                 structure=None) -> dict[tuple[int, int], Pair]:

@@ -5,7 +5,14 @@ Training data without errors of some kind (no force ever records a wrong gender,
 the model that a disagreement on that field means "different people" with near certainty: a
 weight of -186 for gender. Real returns have such errors, so each comparison's "disagree" level
 keeps at least the share of true matches below; a level never seen among matches gets weight 0
-(no evidence either way) rather than a guess.
+(no evidence either way) rather than a guess, unless LEVEL_FLOORS names the share of true
+matches known to reach it (a slip the synthetic training set never makes).
+
+Analysts' decisions are labels (docs/adr/0008): a confirmed pair is a labelled match for m; a
+rejected pair is a labelled non-match, so it is left out of the pairs that stand for matches
+when estimating the prior and of the pairs EM learns m from (there its chance of being a match
+is known to be 0, where EM would have given a pair scored for review a high one). Rejected pairs
+are not used for u: they are the hardest non-matches, not a random sample of them.
 """
 
 import logging
@@ -13,6 +20,7 @@ import math
 
 import pyarrow as pa
 from splink import Linker, block_on
+from splink.blocking_rule_library import And, CustomRule
 
 from crossline.linkage.engine.splink_run import database, register
 
@@ -33,6 +41,15 @@ PLACE_FLOORS = {
     "location": 0.01,  # a place does not move; a wrong postcode is the error left
     "type": 0.05,  # a place described as a trap house by one force and a stash by another
     "uprn": 0.01,
+}
+# Least share of true matches at a level before the last, by (comparison, level label as in
+# people.py and places.py): m is at least this whatever training saw, and why.
+LEVEL_FLOORS = {
+    # Two adjacent digits keyed the wrong way round (1989 for 1998): a common slip in dates of
+    # birth, which the synthetic set never makes; rare between two different people (tiny u).
+    ("dob", "Two digits of the date of birth swapped"): 0.003,
+    # A mistyped house or flat number: a place does not move, so this is the error left.
+    ("location", "Different house or flat number"): 0.01,
 }
 LEVEL_FLOOR = 1e-4  # no agreeing level is impossible among matches
 
@@ -57,7 +74,10 @@ def regularise(model: dict, *, floors: dict[str, float], profiles: int) -> dict:
             if m is not None:
                 u = (u - prior * m) / (1 - prior)
             level["u_probability"] = max(u, least_u)
-            if m is None and level is not disagree:
+            floor = LEVEL_FLOORS.get((comparison["output_column_name"], level.get("label_for_charts")))
+            if floor is not None:
+                level["m_probability"] = max(m or 0.0, floor)
+            elif m is None and level is not disagree:
                 level["m_probability"] = level["u_probability"]  # never seen among matches: weight 0
             else:
                 level["m_probability"] = max(m or 0.0, LEVEL_FLOOR)
@@ -82,15 +102,39 @@ def profile_pairs(rows: list[tuple], identity_pairs) -> list[tuple[int, int]]:
     return [(first[left], first[right]) for left, right in identity_pairs if left in first and right in first]
 
 
+REJECTED_COLUMN = "rejected_with"
+# Training runs on DuckDB only (a model serves both engines), so the rule may use its list_contains.
+NOT_REJECTED = CustomRule(f"NOT coalesce(list_contains(l.{REJECTED_COLUMN}, r.identity), false)")
+
+
+def with_rejections(table: pa.Table, rejected) -> pa.Table:
+    """`table` with a column listing, for each profile, the identities an analyst said are not
+    its identity (both ways round: the pairs' order in a rule is not known)."""
+    apart: dict[int, set[int]] = {}
+    for left, right in rejected:
+        apart.setdefault(left, set()).add(right)
+        apart.setdefault(right, set()).add(left)
+    identities = table.column("identity").to_pylist()
+    return table.append_column(REJECTED_COLUMN, pa.array([sorted(apart.get(identity, ())) for identity in identities],
+                                                         type=pa.list_(pa.int64())))
+
+
 def train(settings, table: pa.Table, *, prior_rules: list, em_rules: list, floors: dict[str, float],
           recall: float = 0.7, max_pairs: float = 1e7, confirmed: list[tuple[int, int]] = (),
-          seed: int | None = None) -> dict:
+          rejected: list[tuple[int, int]] = (), seed: int | None = None) -> dict:
     """A trained model (Splink JSON plus Crossline's metadata) for `settings` over `table`.
 
     `prior_rules` are near-certain rules for the prior; `em_rules` block the pairs EM learns
     from; `confirmed` are pairs of profile ids known to be one thing (an analyst confirmed
-    them, or a strong identifier such as a UPRN proves it), used as labelled matches for m.
+    them, or a strong identifier such as a UPRN proves it), used as labelled matches for m;
+    `rejected` are pairs of identities an analyst said are two things, kept out of both rules'
+    pairs.
     """
+    rejected = list(rejected)
+    if rejected:
+        table = with_rejections(table, rejected)
+        prior_rules = [And(rule, NOT_REJECTED) for rule in prior_rules]
+        em_rules = [And(rule, NOT_REJECTED) for rule in em_rules]
     with database("duckdb") as db_api:
         frame = register(db_api, table, "profiles")
         linker = Linker(frame, settings)
@@ -109,6 +153,7 @@ def train(settings, table: pa.Table, *, prior_rules: list, em_rules: list, floor
         "profiles": profiles,
         "matches_per_profile": model["probability_two_random_records_match"] * max(profiles - 1, 1),
         "confirmed_labels": len(confirmed),
+        "rejected_labels": len(rejected),
         "u_max_pairs": max_pairs,
     }
     return model

@@ -9,10 +9,11 @@ import pytest
 
 from crossline.linkage.exports import entity_rows
 from crossline.linkage.models import EntityMember, LinkRun, RunMode
-from crossline.linkage.synthetic import synthetic_returns_load
+from crossline.linkage.synthetic import synthetic_returns_load, synthetic_submitter
 from crossline.linkage.tasks import resolve_return
 from crossline.linkage.tests.support import resolve
 from crossline.returns.models import NationalReturn
+from crossline.returns.services import return_submit
 from crossline.synthetic.generate import generate_world, write_returns
 
 pytestmark = pytest.mark.django_db
@@ -57,21 +58,23 @@ def test_a_new_return_resolved_on_its_own_gives_what_a_full_run_gives(world_but_
     assert partition() == incremental
 
 
+def _sent_again_corrected(folder, name, first) -> NationalReturn:
+    """The same period sent again by the same force with one note changed: version 2."""
+    document = json.loads((folder / name).read_text())
+    document["people"][0]["notes"] = "Corrected after a call from the FIB"
+    (folder / "v2.json").write_text(json.dumps(document))
+    submitter = synthetic_submitter(first.force_id)
+    return return_submit(content=(folder / "v2.json").read_bytes(), filename="v2.json", form=None,
+                         actor=submitter, organisation=submitter.organisation).national_return
+
+
 def test_a_superseded_version_s_records_leave_their_entities(world_but_the_last_return):
     folder, name = world_but_the_last_return
     (submission,) = synthetic_returns_load(folder, files=[name])
     first = submission.national_return
     resolve_return.call(national_return_id=first.pk)
     # The same period sent again (say, corrected): the first version stops being current.
-    document = json.loads((folder / name).read_text())
-    document["people"][0]["notes"] = "Corrected after a call from the FIB"
-    (folder / "v2.json").write_text(json.dumps(document))
-    from crossline.linkage.synthetic import synthetic_submitter
-    from crossline.returns.services import return_submit
-
-    submitter = synthetic_submitter(first.force_id)
-    second = return_submit(content=(folder / "v2.json").read_bytes(), filename="v2.json", form=None,
-                           actor=submitter, organisation=submitter.organisation).national_return
+    second = _sent_again_corrected(folder, name, first)
 
     resolve_return.call(national_return_id=second.pk)
 
@@ -89,15 +92,7 @@ def test_a_corrected_version_keeps_every_record_in_the_entity_it_was_in(world_bu
     resolve_return.call(national_return_id=first.pk)
     before = dict(((member.kind, member.ref), member.entity_id)
                   for member in EntityMember.objects.filter(national_return=first))
-    document = json.loads((folder / name).read_text())
-    document["people"][0]["notes"] = "Corrected after a call from the FIB"
-    (folder / "v2.json").write_text(json.dumps(document))
-    from crossline.linkage.synthetic import synthetic_submitter
-    from crossline.returns.services import return_submit
-
-    submitter = synthetic_submitter(first.force_id)
-    second = return_submit(content=(folder / "v2.json").read_bytes(), filename="v2.json", form=None,
-                           actor=submitter, organisation=submitter.organisation).national_return
+    second = _sent_again_corrected(folder, name, first)
     resolve_return.call(national_return_id=second.pk)
 
     after = dict(((member.kind, member.ref), member.entity_id)

@@ -1,8 +1,11 @@
 """Need to know: an analyst sees an entity only through records they may read; of a match held
 elsewhere they learn only that it exists and which force holds it, and can ask that force."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from freezegun import freeze_time
 
 from crossline.audit.models import AuditEvent
 from crossline.conftest import NORTH_YORKSHIRE, WEST_YORKSHIRE
@@ -146,3 +149,34 @@ def test_the_match_says_which_force_holds_it_but_not_how_many_records(client, ny
     text = signed_in_with_purpose(client, ny_analyst).get(reverse("linkage:entity", args=[entity])).content.decode()
     assert "A match exists, held by West Yorkshire Police. You may not read what it holds." in text
     assert "2 records" not in text and "its record" not in text
+
+
+def test_an_approval_ends_after_the_time_allowed_and_the_user_may_ask_again(
+        client, ny_analyst, wy_analyst, shared_person, settings):
+    settings.LINKAGE_ACCESS_DAYS = 30
+    signed_in_with_purpose(client, ny_analyst)
+    client.post(reverse("linkage:access_request", args=[shared_person, WEST_YORKSHIRE]),
+                {"purpose_code": "safeguarding", "reason": "The child was found in Harrogate last night"})
+    access = AccessRequest.objects.get()
+    signed_in_with_purpose(client, wy_analyst)
+    client.post(reverse("linkage:access_decide", args=[access.pk]), {"approve": "yes", "note": "Shared"})
+    access.refresh_from_db()
+    assert access.expires_at == access.decided_at + timedelta(days=30)
+    disclosed = AuditEvent.objects.get(action="disclose", object_type="linkage.AccessRequest")
+    assert disclosed.detail["expires_at"] == access.expires_at.isoformat()
+
+    with freeze_time(access.decided_at + timedelta(days=29)):
+        text = signed_in_with_purpose(client, ny_analyst).get(
+            reverse("linkage:entity", args=[shared_person])).content.decode()
+        assert "Tricky" in text and "You may read its records until" in text
+
+    with freeze_time(access.decided_at + timedelta(days=30, seconds=1)):
+        text = signed_in_with_purpose(client, ny_analyst).get(
+            reverse("linkage:entity", args=[shared_person])).content.decode()
+        assert "Tricky" not in text and "WY-P-SECRET-1" not in text
+        assert "A match exists, held by West Yorkshire Police" in text
+        assert "That approval ended on" in text
+        again = client.post(reverse("linkage:access_request", args=[shared_person, WEST_YORKSHIRE]),
+                            {"purpose_code": "safeguarding", "reason": "She has gone missing again this week"})
+        assert again.status_code == 302
+        assert AccessRequest.objects.filter(status=AccessStatus.PENDING).count() == 1

@@ -1,6 +1,7 @@
 """Analysts' work on crossover: the review queue and its decisions, undoing a merge, the exclusion
 list, and access requests between forces. Every write goes through services.py, audited."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -187,4 +188,5 @@ def access_decide(request, pk: int):
         else:
             messages.success(request, "Decision recorded.")
             return redirect("linkage:access_requests")
-    return render(request, "linkage/access_decide.html", {"access": access, "form": form})
+    return render(request, "linkage/access_decide.html", {"access": access, "form": form,
+                                                          "access_days": settings.LINKAGE_ACCESS_DAYS})

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from crossline.audit.models import AuditEvent
+from crossline.returns import normalise
 from crossline.returns.models import (
     Event,
     Line,
@@ -175,3 +176,12 @@ def test_progress_is_reported_stage_by_stage_up_to_every_record(wy_submitter, ra
     storing = [(done, total) for stage, done, total in reports if stage == "storing"]
     assert storing[-1] == (6, 6)
     assert [done for done, _ in storing] == sorted(done for done, _ in storing)
+
+
+def test_no_phone_number_or_name_stays_in_memory_once_the_return_is_dealt_with(wy_submitter, raw_store):
+    normalise.normalise_phone("07700 900999")  # what an earlier return left
+    submission = submit(wy_submitter)
+
+    assert submission.status == SubmissionStatus.ACCEPTED
+    assert normalise._phone.cache_info().currsize == 0
+    assert normalise.name_key.cache_info().currsize == 0

@@ -69,6 +69,8 @@ class Command(BaseCommand):
         queued = assess_lines.enqueue(link_run_id=run.pk)
         self.stdout.write(f"Re-scoring the lines is queued for the worker (task {queued.id}); "
                           "`crossline assess` does it now.")
+        if not full:
+            self.stdout.write("The forces' feedback reports for this run are queued for the worker too.")
         for conflict in run.conflicts:
             self.stdout.write(self.style.WARNING(f"  Conflict ({conflict['kind']}): {conflict['reason']}: "
                                                  f"{conflict['link']} held apart by rejected {conflict['rejected']}."))
