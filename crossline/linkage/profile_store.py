@@ -42,7 +42,7 @@ from crossline.linkage.engine.records import Key
 
 logger = logging.getLogger(__name__)
 # Raise when people.profile_rows changes what it makes: a file made by other code is not used.
-VERSION = 1
+VERSION = 2
 META_KEY = b"crossline"
 
 

@@ -3,9 +3,9 @@ analysts' decisions as labels: a confirmed pair is a labelled match for Splink's
 rejected pair a labelled non-match, kept out of the pairs the prior and m are estimated from
 (engine/training.py). Both also hold as constraints in every run, whatever the model says.
 
-The models shipped in `models/` (people-v2.json, locations-v2.json: v2 compares house numbers
-and swapped digits of dates of birth) were made this way, on the synthetic national set with
-seed 11 (the evaluation uses seed 7):
+The models shipped in `models/` (locations-v2.json: v2 compares house numbers and swapped digits
+of dates of birth; people-v3.json: v3 also sets apart people whose house numbers contradict)
+were made this way, on the synthetic national set with seed 11 (the evaluation uses seed 7):
 
     python -m crossline.synthetic --seed 11 --scale demo --out var/synthetic-11
     (load it: crossline.linkage.synthetic.synthetic_returns_load)

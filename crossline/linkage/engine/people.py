@@ -18,7 +18,7 @@ import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
 
-from crossline.linkage.engine.names import address_key, forename_key, postcode_sector
+from crossline.linkage.engine.names import address_key, forename_key, house_numbers, postcode_sector
 from crossline.linkage.engine.records import Snapshot
 
 EPOCH = date(1970, 1, 1)
@@ -31,7 +31,7 @@ SCHEMA = pa.schema([
     ("dob_days", pa.int32()), ("birth_year_min", pa.int32()), ("birth_year_max", pa.int32()),
     ("gender", pa.string()), ("pnc", pa.string()), ("phones", pa.list_(pa.string())),
     ("postcode", pa.string()), ("sector", pa.string()), ("district", pa.string()), ("address", pa.string()),
-    ("lines", pa.list_(pa.string())),
+    ("numbers", pa.string()), ("lines", pa.list_(pa.string())),
 ])
 COLUMNS = SCHEMA.names
 
@@ -60,10 +60,11 @@ def profile_rows(snapshot: Snapshot, *, excluded: dict[str, set[str]] | None = N
     phones_never, addresses_never = never.get("phone", set()), never.get("address", set())
     postcodes_never = never.get("postcode", set())
     wanted = None if identities is None else set(identities)
-    # A million records hold far fewer distinct dates, postcodes and line sets: each is worked
+    # A million records hold far fewer distinct dates, postcodes, addresses and line sets: each is worked
     # out once. An identity's first profile is kept without hashing it (most have one record).
     births: dict[date, tuple] = {}
     sectors: dict[str, str | None] = {}
+    numbers_of: dict[str, str | None] = {}
     lines_of: dict[int, tuple | None] = {}
     person_lines = snapshot.lines
     first: dict[int, tuple] = {}
@@ -97,6 +98,12 @@ def profile_rows(snapshot: Snapshot, *, excluded: dict[str, set[str]] | None = N
             birth = (None, None, None, None, None, year_max - 1, year_max)
         else:
             birth = _NO_BIRTH
+        if key:
+            numbers = numbers_of.get(key, _UNSEEN)
+            if numbers is _UNSEEN:
+                numbers = numbers_of[key] = house_numbers(key)
+        else:
+            numbers = None
         if postcode:
             sector = sectors.get(postcode, _UNSEEN)
             if sector is _UNSEEN:
@@ -114,7 +121,7 @@ def profile_rows(snapshot: Snapshot, *, excluded: dict[str, set[str]] | None = N
             identity, forename, surname, f"{forename} {surname}" if forename and surname else None,
             tuple(sorted(set(alias_keys))) or None if alias_keys else None,
             *birth, gender or None, pnc_key or None, usable_phones, postcode, sector, district or None, key,
-            on_lines,
+            numbers, on_lines,
         )
         kept = first.get(identity)
         if kept is None:
@@ -236,7 +243,8 @@ def settings() -> SettingsCreator:
             cl.ArrayIntersectAtSizes("aliases", [1]),
             _dob_comparison(),
             cl.ExactMatch("gender"),
-            location_comparison(),
+            # House numbers that contradict are two places: neighbours on one street are not one person.
+            location_comparison(house_numbers=True),
             cl.ArrayIntersectAtSizes("phones", [1]),
             cl.ExactMatch("pnc"),
             cl.ArrayIntersectAtSizes("lines", [1]),

@@ -36,6 +36,9 @@ PEOPLE_FLOORS = {
     "phones": 0.3,  # people change phones often
     "pnc": 0.01,  # a mistyped PNC id that still passes its check letter
     "lines": 0.3,  # one person can be on one line in one force's view and another line in another's
+    # A level's floor for this model alone (over LEVEL_FLOORS): most numbered addresses that differ
+    # are a move, not a mistyped number; people move, places do not.
+    ("location", "Different house or flat number"): 0.2,
 }
 PLACE_FLOORS = {
     "location": 0.01,  # a place does not move; a wrong postcode is the error left
@@ -54,7 +57,7 @@ LEVEL_FLOORS = {
 LEVEL_FLOOR = 1e-4  # no agreeing level is impossible among matches
 
 
-def regularise(model: dict, *, floors: dict[str, float], profiles: int) -> dict:
+def regularise(model: dict, *, floors: dict, profiles: int) -> dict:
     """Correct u for the matches among random pairs, fill untrained m with u (weight 0), apply
     the floors, and renormalise m.
 
@@ -74,7 +77,8 @@ def regularise(model: dict, *, floors: dict[str, float], profiles: int) -> dict:
             if m is not None:
                 u = (u - prior * m) / (1 - prior)
             level["u_probability"] = max(u, least_u)
-            floor = LEVEL_FLOORS.get((comparison["output_column_name"], level.get("label_for_charts")))
+            key = (comparison["output_column_name"], level.get("label_for_charts"))
+            floor = floors.get(key, LEVEL_FLOORS.get(key))
             if floor is not None:
                 level["m_probability"] = max(m or 0.0, floor)
             elif m is None and level is not disagree:

@@ -105,3 +105,24 @@ def test_a_model_made_for_other_comparisons_gives_way_to_the_shipped_one():
             if event.object_refs == [str(active.pk)]] == [active.version]
     # A model for these comparisons (one retrained here, say) is kept as it is.
     assert linkage_model_active(kind="location") == active
+
+
+def test_a_model_s_own_level_floor_wins_over_the_shared_one():
+    """People move, places do not: a differing house number is a move for people (m at least
+    0.2), a mistyped number for places (0.01). Training must not give one the other's floor."""
+    def toy() -> dict:
+        return {"probability_two_random_records_match": 0.001, "comparisons": [{
+            "output_column_name": "location", "comparison_levels": [
+                {"label_for_charts": "Same postcode and address", "m_probability": 0.7, "u_probability": 0.001},
+                {"label_for_charts": "Different house or flat number", "m_probability": None,
+                 "u_probability": 0.5},
+                {"label_for_charts": "Different areas", "m_probability": 0.3, "u_probability": 0.499}]}]}
+
+    def m_of(model: dict) -> float:
+        levels = model["comparisons"][0]["comparison_levels"]
+        return next(level["m_probability"] for level in levels
+                    if level["label_for_charts"] == "Different house or flat number")
+
+    as_people = m_of(training.regularise(toy(), floors=training.PEOPLE_FLOORS, profiles=1_000))
+    as_places = m_of(training.regularise(toy(), floors=training.PLACE_FLOORS, profiles=1_000))
+    assert as_people > 0.15 > 0.02 > as_places > 0
