@@ -8,9 +8,10 @@
         ...look the key up: a different fingerprint is 422, the same one the first answer...
 
 A key belongs to the sending organisation. What a key made is stored with it, in the same
-transaction as the change, so a retry gets the first answer and nothing happens twice. The
-returns, placements and intensification APIs store their key on the row the request made and keep
-their own copies of these pieces (they came first); the rules and the problem details are the same.
+transaction as the change, so a retry gets the first answer and nothing happens twice. Every API
+checks its keys with `key_check` (one rule for what a key may be); the returns, placements and
+intensification APIs store their key on the row the request made, and returns holds its key with
+a session lock of its own, because a return's work spans several transactions.
 """
 
 import hashlib

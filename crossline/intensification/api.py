@@ -21,11 +21,12 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from crossline.accounts.api_auth import MachineClientAuthentication
 from crossline.accounts.roles import SUBMIT_INTENSIFICATION_RESULTS
+from crossline.core.idempotency import KEY_MAX
 from crossline.core.problems import ProblemDetailsView, ProblemSerializer, problem, problem_responses
 from crossline.intensification.figures import BY_KEY, COUNT, FIGURES
 from crossline.intensification.models import IntensificationWeek
 from crossline.intensification.selectors import forces_submittable_for_week
-from crossline.intensification.services import IDEMPOTENCY_KEY_MAX, IdempotencyConflict, results_submit
+from crossline.intensification.services import IdempotencyConflict, results_submit
 from crossline.intensification.validate import Raw
 
 
@@ -115,7 +116,7 @@ class ResultsSubmitView(_View):
                     "Drug weights left out count as none seized. The same figures as the current version store "
                     "nothing new (`created` false); different ones become the next version.",
         parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-                                     description=f"A unique key per set of results sent, 1 to {IDEMPOTENCY_KEY_MAX} "
+                                     description=f"A unique key per set of results sent, 1 to {KEY_MAX} "
                                                  "printable characters.")],
         request=ResultsDocumentSerializer,
         responses={201: StoredResultsSerializer, 200: StoredResultsSerializer,

@@ -27,6 +27,7 @@ from crossline.audit.models import AuditAction
 from crossline.audit.services import audit_record
 from crossline.compliance.models import Notice
 from crossline.compliance.services import reminder_recipients
+from crossline.core.idempotency import key_check
 from crossline.intensification.figures import BY_KEY, DRUG_KEYS, FIGURES
 from crossline.intensification.models import DrugSeizure, IntensificationWeek, ResultsReminder, WeekResult
 from crossline.intensification.selectors import forces_submittable_for_week, may_open_weeks, previous_highest
@@ -35,7 +36,6 @@ from crossline.intensification.validate import Problem, Raw, problem_at, results
 from crossline.organisations.models import Organisation, OrganisationKind
 from crossline.reference.models import PoliceForce
 
-IDEMPOTENCY_KEY_MAX = 255
 WEEK_DAYS_MAX = 14
 RESULTS_DUE_DAYS_MAX = 28  # after the week ends
 REMINDER_LEAD_DAYS = 2  # forces without results are reminded this many days before they are due
@@ -129,8 +129,7 @@ def results_submit(*, week: IntensificationWeek, force: PoliceForce, raw: dict[s
     today = today or timezone.localdate()
     key = idempotency_key
     if key is not None:
-        if not 0 < len(key) <= IDEMPOTENCY_KEY_MAX or not key.isprintable():
-            raise ValidationError(f"An Idempotency-Key is 1 to {IDEMPOTENCY_KEY_MAX} printable characters.")
+        key_check(key)
         fingerprint = fingerprint or fingerprint_of(force.pk, raw)
         replay = _replay(organisation, key, fingerprint, actor, request)
         if replay is not None:

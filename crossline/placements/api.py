@@ -26,6 +26,7 @@ from crossline.accounts.api_auth import MachineClientAuthentication
 from crossline.accounts.roles import CREATE_PLACEMENT
 from crossline.audit.models import AuditAction
 from crossline.audit.services import audit_record
+from crossline.core.idempotency import KEY_MAX
 from crossline.core.problems import ProblemDetailsView, problem, problem_responses
 from crossline.placements.models import PlacementNotification
 from crossline.placements.outbox import OBJECT_TYPE
@@ -37,7 +38,6 @@ from crossline.placements.serializers import (
     flatten_errors,
 )
 from crossline.placements.services import (
-    IDEMPOTENCY_KEY_MAX,
     IdempotencyConflict,
     NotificationInFlight,
     placement_notify_once,
@@ -99,7 +99,7 @@ class PlacementCreateView(CouncilClientView):
             "returns. The same Idempotency-Key with the same body gets the first answer again (200); with a "
             "different body, 422."),
         parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-                                     description=f"A unique key per notification, 1 to {IDEMPOTENCY_KEY_MAX} "
+                                     description=f"A unique key per notification, 1 to {KEY_MAX} "
                                                  "printable characters (a UUID is ideal).")],
         request=NotificationIn,
         responses={201: NotificationOut, 200: OpenApiResponse(NotificationOut, description="A replay."),

@@ -2,18 +2,18 @@
 the notification, queues what must be sent (the outbox) and writes the timeline and the audit
 trail, all in one transaction."""
 
-import hashlib
 import logging
 import secrets
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crossline.accounts.roles import ACKNOWLEDGE_PLACEMENT, CREATE_PLACEMENT
 from crossline.audit.models import AuditAction
 from crossline.audit.services import audit_record
+from crossline.core.idempotency import key_check, key_lock
 from crossline.organisations.models import Organisation, OrganisationKind
 from crossline.organisations.selectors import national_centre
 from crossline.placements import conf
@@ -40,7 +40,6 @@ from crossline.placements.timeline import timeline_add
 from crossline.reference.models import PoliceForce
 
 logger = logging.getLogger("crossline.placements")
-IDEMPOTENCY_KEY_MAX = 255
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O or U to misread
 
 
@@ -202,28 +201,18 @@ def _nudge_the_worker() -> None:
         logger.warning("could not queue a placement dispatch: %s", type(error).__name__)
 
 
-def _fingerprint_lock(council_id: int, key: str) -> bool:
-    """PostgreSQL: hold the key until this transaction ends; False if another transaction holds it.
-    SQLite's IMMEDIATE transactions already serialise writers, so the second simply waits."""
-    if connection.vendor != "postgresql":
-        return True
-    digest = hashlib.sha256(f"placements.notification:{council_id}:{key}".encode()).digest()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)])
-        return bool(cursor.fetchone()[0])
-
-
 def placement_notify_once(*, idempotency_key: str, request_fingerprint: str, actor, request=None,
                           **kwargs) -> tuple[PlacementNotification, bool]:
     """`placement_notify` for the API: the same key and body give the original notification back
     (created False); the same key with another body raises IdempotencyConflict."""
     council = _require(actor, CREATE_PLACEMENT)
-    if not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX or not idempotency_key.isprintable():
-        raise ValidationError({"idempotency_key": f"An Idempotency-Key is 1 to {IDEMPOTENCY_KEY_MAX} "
-                                                  "printable characters."})
+    try:
+        key_check(idempotency_key)
+    except ValidationError as error:
+        raise ValidationError({"idempotency_key": error.messages}) from error
     try:
         with transaction.atomic():
-            if not _fingerprint_lock(council.pk, idempotency_key):
+            if not key_lock("placements.notification", council.pk, idempotency_key):
                 raise NotificationInFlight
             existing = PlacementNotification.objects.filter(placing_council=council,
                                                             idempotency_key=idempotency_key).first()

@@ -24,6 +24,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from crossline.accounts.api_auth import MachineClientAuthentication
 from crossline.accounts.roles import SUBMIT_RETURN, VIEW_RETURNS
+from crossline.core.idempotency import KEY_MAX
 from crossline.core.problems import ProblemDetailsView, problem, problem_responses
 from crossline.returns.safety import MAX_UPLOAD_BYTES
 from crossline.returns.selectors import submissions_visible_to
@@ -34,7 +35,6 @@ from crossline.returns.serializers import (
     SubmissionResultSerializer,
 )
 from crossline.returns.services import (
-    IDEMPOTENCY_KEY_MAX,
     IdempotencyConflict,
     SubmissionInFlight,
     return_submit,
@@ -99,7 +99,7 @@ class ReturnSubmitView(MachineClientView):
             "for the forces of its region. The same Idempotency-Key with the same body gets the first answer "
             "again; with a different body, 422."),
         parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-                                     description=f"A unique key per return sent, 1 to {IDEMPOTENCY_KEY_MAX} "
+                                     description=f"A unique key per return sent, 1 to {KEY_MAX} "
                                                  "printable characters (a UUID is ideal).")],
         request={"application/json": ReturnDocumentSerializer, "multipart/form-data": ReturnFileSerializer},
         responses={201: SubmissionResultSerializer, **_problems(PROBLEM_TEXTS)},

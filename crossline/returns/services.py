@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -34,6 +34,7 @@ from django.utils import timezone
 from crossline.accounts.roles import SUBMIT_RETURN
 from crossline.audit.models import AuditAction
 from crossline.audit.services import audit_record
+from crossline.core.idempotency import key_check
 from crossline.organisations.models import Organisation, OrganisationKind
 from crossline.returns import format as fmt
 from crossline.returns import records as rows
@@ -56,7 +57,6 @@ from crossline.returns.validate import Issue, ReturnHeader, ValidatedReturn, val
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int | None], None]  # (stage, done, total or None)
-IDEMPOTENCY_KEY_MAX = 255
 PROGRESS_EVERY = 1_000
 _UNFINISHED = (SubmissionStatus.RECEIVED, SubmissionStatus.FAILED)
 _COUNT_FIELDS = {"lines": "line_count", "people": "person_count", "locations": "location_count",
@@ -115,8 +115,7 @@ def return_submit(
                        progress=progress, request=request)
     if idempotency_key is None:
         return attempt.run(_submission_receive(attempt, idempotency_key=None, fingerprint=fingerprint))
-    if not 0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX or not idempotency_key.isprintable():
-        raise ValidationError(f"An Idempotency-Key is 1 to {IDEMPOTENCY_KEY_MAX} printable characters.")
+    key_check(idempotency_key)
     with _key_lock(organisation.pk, idempotency_key) as held:
         existing = Submission.objects.filter(organisation=organisation, idempotency_key=idempotency_key).first()
         if existing is not None and existing.request_fingerprint != fingerprint:
