@@ -69,6 +69,14 @@ def test_aggregate_viewers_see_figures_but_no_records(client, pcc_viewer, outsid
     assert client.get(reverse("linkage:matrix")).status_code == 403
 
 
+def test_a_line_s_records_name_its_forces_and_write_dates_in_words(client, wy_analyst, crossover):
+    entity = entity_of("line", WEST_YORKSHIRE, "WY-L-1")
+    body = signed_in_with_purpose(client, wy_analyst).get(reverse("linkage:entity", args=[entity])).content.decode()
+    # The importing force by name (North Yorkshire Police), not its ONS code.
+    assert "North Yorkshire Police" in body and f">{NORTH_YORKSHIRE}<" not in body
+    assert "31 October 2026" in body
+
+
 def test_a_line_s_network_is_a_table_without_javascript(client, wy_analyst, crossover):
     entity = entity_of("line", WEST_YORKSHIRE, "WY-L-1")
     page = signed_in_with_purpose(client, wy_analyst).get(reverse("linkage:network", args=[entity]))

@@ -57,12 +57,14 @@ def shown(value) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return f"{value.day} {value:%B %Y}"  # "6 June 2026", as every other page writes dates
     return str(value)
 
 
 def record_rows(kind: str, record) -> list[dict]:
-    return [{"label": label, "value": shown(getattr(record, name))} for name, label in RECORD_FIELDS[kind]]
+    """A record's fields as an analyst reads them: forces by name, never by their ONS codes."""
+    return [{"label": label, "value": shown(_force_names(getattr(record, name)) if name == "importing_force_codes"
+                                            else getattr(record, name))} for name, label in RECORD_FIELDS[kind]]
 
 
 def _force_names(codes) -> list[str]:

@@ -39,7 +39,7 @@ from crossline.linkage.services import (
     merge_undo,
 )
 from crossline.linkage.views.common import audit
-from crossline.linkage.views.crossover import RECORD_FIELDS, shown
+from crossline.linkage.views.crossover import record_rows
 
 PAIRS_PER_PAGE = 25
 
@@ -66,8 +66,7 @@ def queue(request):
 def _side(kind: str, records: list) -> dict:
     latest = records[0] if records else None
     return {"records": records, "latest": latest,
-            "rows": [{"label": label, "value": shown(getattr(latest, name))} for name, label in RECORD_FIELDS[kind]]
-            if latest else []}
+            "rows": record_rows(kind, latest) if latest else []}
 
 
 @requires(REVIEW_MATCHES, VIEW_PERSONAL_DATA)
