@@ -34,7 +34,8 @@ def candidates_store(*, run: LinkRun, result: KindResult, entity_of: dict[int, i
         touched = {keys[node] for node in scope or ()}
         forces = {force for force, _ref in touched}
         queryset = queryset.filter(left_force__in=forces) | queryset.filter(right_force__in=forces)
-    for pair in queryset.only("id", "left_force", "left_ref", "right_force", "right_ref", "status"):
+    for pair in queryset.only("id", "left_force", "left_ref", "right_force", "right_ref", "status", "left_entity",
+                              "right_entity", "match_probability", "match_weight", "reasons"):
         key = ((pair.left_force_id, pair.left_ref), (pair.right_force_id, pair.right_ref))
         if full or key[0] in touched or key[1] in touched:
             stored[key] = pair
@@ -43,16 +44,19 @@ def candidates_store(*, run: LinkRun, result: KindResult, entity_of: dict[int, i
         pair = stored.get(key)
         fields = {"left_entity_id": left_entity, "right_entity_id": right_entity,
                   "match_probability": candidate.probability, "match_weight": candidate.weight,
-                  "reasons": candidate.reasons, "run": run, "updated_at": now}
+                  "reasons": candidate.reasons}
         if pair is None:
             (left_force, left_ref), (right_force, right_ref) = key
             to_create.append(CandidatePair(kind=kind, left_force_id=left_force, left_ref=left_ref,
                                            right_force_id=right_force, right_ref=right_ref, created_at=now,
-                                           status=PairStatus.OPEN, **fields))
-        elif pair.status in (PairStatus.OPEN, PairStatus.CLOSED):
+                                           status=PairStatus.OPEN, run=run, updated_at=now, **fields))
+        elif pair.status == PairStatus.CLOSED or (
+                pair.status == PairStatus.OPEN and any(getattr(pair, name) != value for name, value in fields.items())):
+            # Only a pair that changed is written (and takes this run as the one that last
+            # changed it): a full run over unchanged data rewrites none of the queue.
             for name, value in fields.items():
                 setattr(pair, name, value)
-            pair.status = PairStatus.OPEN
+            pair.status, pair.run, pair.updated_at = PairStatus.OPEN, run, now
             to_update.append(pair)
     for key, pair in stored.items():
         if key not in wanted and pair.status == PairStatus.OPEN:

@@ -105,8 +105,13 @@ class Entity(models.Model):
     kind = models.CharField(max_length=16, choices=EntityKind.choices)
     is_active = models.BooleanField(default=True)  # False once merged into another or left empty
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_run = models.ForeignKey(LinkRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    updated_run = models.ForeignKey(LinkRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Which run made and last changed it, for the record: never searched by, so not indexed
+    # (a first run writes an entity per record or so, and every index costs each write; runs
+    # are never deleted, so SET_NULL never has to find these rows).
+    created_run = models.ForeignKey(LinkRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_index=False)
+    updated_run = models.ForeignKey(LinkRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_index=False)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     # Kept up to date by every run, for lists and the crossover matrix without counting members.
@@ -134,7 +139,8 @@ class EntityMember(models.Model):
     force = models.ForeignKey("reference.PoliceForce", on_delete=models.PROTECT, related_name="+")
     ref = models.CharField(max_length=REF_MAX)
     how = models.CharField(max_length=16, choices=LinkHow.choices)
-    run = models.ForeignKey(LinkRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    run = models.ForeignKey(LinkRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                            db_index=False)  # for the record, never searched by (see Entity.created_run)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "record_id"], name="one_entity_per_record")]
@@ -152,18 +158,25 @@ class EntityLink(models.Model):
 
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(max_length=16, choices=EntityKind.choices)
-    left_force = models.ForeignKey("reference.PoliceForce", on_delete=models.PROTECT, related_name="+")
+    # Links are found through their entity (its index); the other keys are for the record and
+    # are never searched by, so carry no index of their own: forces and entities are retired,
+    # never deleted, and runs are kept.
+    left_force = models.ForeignKey("reference.PoliceForce", on_delete=models.PROTECT, related_name="+",
+                                   db_index=False)
     left_ref = models.CharField(max_length=REF_MAX)
-    right_force = models.ForeignKey("reference.PoliceForce", on_delete=models.PROTECT, related_name="+")
+    right_force = models.ForeignKey("reference.PoliceForce", on_delete=models.PROTECT, related_name="+",
+                                    db_index=False)
     right_ref = models.CharField(max_length=REF_MAX)
     how = models.CharField(max_length=16, choices=LinkHow.choices)
     evidence = models.JSONField(default=dict)  # what it rests on (field names, scores): never values
     # The entities the two sides belonged to before this link joined them, so undoing it can
     # give each side its old entity back.
-    left_entity_before = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    left_entity_before = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                           db_index=False)
     right_entity_before = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.SET_NULL,
-                                            related_name="+")
-    run = models.ForeignKey(LinkRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+                                            related_name="+", db_index=False)
+    run = models.ForeignKey(LinkRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                            db_index=False)
     created_at = models.DateTimeField()
 
     def __str__(self) -> str:

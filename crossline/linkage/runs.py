@@ -127,7 +127,7 @@ def linkage_resolve_full(*, started_by=None, engine: str = "duckdb", progress: P
 @contextmanager
 def _bulk_writing() -> Iterator[None]:
     """On SQLite, a page cache big enough for the indexes a run writes into. The default (2 MB)
-    is far smaller than the member table's eight indexes at a million records, so each insert
+    is far smaller than the member table's six indexes at a million records, so each insert
     reads index pages back from the file: at 1M that doubles the time to store the members.
     The cache grows only as pages are used, and is given back afterwards."""
     if connection.vendor != "sqlite":

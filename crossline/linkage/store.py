@@ -11,7 +11,7 @@ Called inside the run's transaction by runs.py; nothing here is audited on its o
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import connection
 from django.utils import timezone
@@ -83,13 +83,13 @@ def _attach_order(members: list[int], links: list[Link]) -> dict[int, str]:
     """How each identity came into its entity: the first is "alone", the rest by the link that
     reached them walking the spanning tree from the first."""
     if len(members) == 1:
-        return {members[0]: LinkHow.ALONE}
+        return {members[0]: LinkHow.ALONE.value}
     adjacent: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for link in links:
         adjacent[link.left].append((link.right, link.how))
         adjacent[link.right].append((link.left, link.how))
     start = min(members)
-    how = {start: LinkHow.ALONE}
+    how = {start: LinkHow.ALONE.value}
     stack = [start]
     while stack:
         node = stack.pop()
@@ -98,7 +98,7 @@ def _attach_order(members: list[int], links: list[Link]) -> dict[int, str]:
                 how[other] = link_how
                 stack.append(other)
     for node in members:
-        how.setdefault(node, LinkHow.ALONE)
+        how.setdefault(node, LinkHow.ALONE.value)
     return how
 
 
@@ -126,24 +126,37 @@ def clusters_store(*, run: LinkRun, result: KindResult, scope: Iterable[int] | N
             else _in_batches(stored, "record_id", record_ids, ("record_id", "id", "entity_id", "how")))
     for record_id, member_id, entity_id, how in rows:
         existing[record_id] = (member_id, entity_id, how)
-    identity_entity: dict[int, Counter] = defaultdict(Counter)
+    # identity -> {entity it was in: how many of its records}. Plain dicts: at a million
+    # records a Counter each costs more than the rest of this function.
+    identity_entity: dict[int, dict[int, int]] = {}
     for record in records:
-        if record.pk in existing:
-            identity_entity[record.identity][existing[record.pk][1]] += 1
+        old = existing.get(record.pk)
+        if old is not None:
+            counts = identity_entity.get(record.identity)
+            if counts is None:
+                identity_entity[record.identity] = {old[1]: 1}
+            else:
+                counts[old[1]] = counts.get(old[1], 0) + 1
 
     # Entity numbers: the biggest clusters choose first.
     taken: set[int] = set()
     entity_of_root: dict[int, int] = {}
     new_roots = []
     for root, members in sorted(clusters, key=lambda item: (-len(item[1]), item[0])):
-        before = [identity_entity[node] for node in members if node in identity_entity]
-        if not before:  # a cluster of records never stored (every one, on a first run)
+        if len(members) == 1:  # most clusters: one identity, usually in one entity before
+            counts = identity_entity.get(members[0])
+            votes = None if counts is None else (counts if len(counts) == 1 else Counter(counts))
+        else:
+            votes = Counter()
+            for node in members:
+                counts = identity_entity.get(node)
+                if counts is not None:
+                    votes.update(counts)
+        if not votes:  # a cluster of records never stored (every one, on a first run)
             new_roots.append(root)
             continue
-        votes = Counter()
-        for counts in before:
-            votes.update(counts)
-        choice = next((entity for entity, _count in votes.most_common() if entity not in taken), None)
+        ranked = [entity for entity, _count in votes.most_common()] if isinstance(votes, Counter) else list(votes)
+        choice = next((entity for entity in ranked if entity not in taken), None)
         if choice is None:
             new_roots.append(root)
         else:
@@ -152,8 +165,10 @@ def clusters_store(*, run: LinkRun, result: KindResult, scope: Iterable[int] | N
     by_identity: dict[int, list] = defaultdict(list)
     for record in records:
         by_identity[record.identity].append(record)
-    shape = {root: (sorted({snapshot.keys[node][0] for node in members}),
-                    sum(len(by_identity[node]) for node in members)) for root, members in clusters}
+    keys = snapshot.keys
+    shape = {root: (([keys[members[0]][0]], len(by_identity[members[0]])) if len(members) == 1 else
+                    (sorted({keys[node][0] for node in members}), sum(len(by_identity[node]) for node in members)))
+             for root, members in clusters}
     created = entities_create(kind=kind, run=run, now=now, shapes=[shape[root] for root in new_roots])
     for root, entity_id in zip(new_roots, created, strict=True):
         entity_of_root[root] = entity_id
@@ -161,19 +176,23 @@ def clusters_store(*, run: LinkRun, result: KindResult, scope: Iterable[int] | N
     # Members.
     to_create, moves = [], defaultdict(list)
     keys, spanning = snapshot.keys, clustering.spanning
+    # Plain strings and ints, looked up once: this loop runs once per record, and the database
+    # driver binds an exact str faster than a str enum.
+    run_id, alone, own_ref = run.pk, LinkHow.ALONE.value, LinkHow.OWN_REF.value
     for root, members in clusters:
         entity_id = entity_of_root[root]
-        attached = _attach_order(members, spanning.get(root, ()))
+        attached = None if len(members) == 1 else _attach_order(members, spanning.get(root, ()))
         for node in members:
             force, ref = keys[node]
             own = by_identity[node]
             if len(own) > 1:
                 own = sorted(own, key=lambda record: record.pk)
+            first = alone if attached is None else attached[node]
             for position, record in enumerate(own):
-                how = attached[node] if position == 0 else LinkHow.OWN_REF
+                how = first if position == 0 else own_ref
                 old = existing.get(record.pk)
                 if old is None:
-                    to_create.append((entity_id, kind, record.pk, record.return_id, force, ref, how, run.pk))
+                    to_create.append((entity_id, kind, record.pk, record.return_id, force, ref, how, run_id))
                 elif old[1] != entity_id or old[2] != how:
                     moves[(entity_id, how)].append(old[0])
     # In record order: the (kind, record) unique index then grows at its end, page by page.
@@ -201,7 +220,7 @@ def clusters_store(*, run: LinkRun, result: KindResult, scope: Iterable[int] | N
             for old_entity, count in identity_entity.get(node, {}).items():
                 successors[old_entity][entity_of_root[root]] += count
     old_entities = {entity for _member, entity, _how in existing.values()}
-    retired = _entities_update(run=run, now=now, kept={entity_of_root[root]: shape[root] for root, _ in clusters
+    retired = _entities_update(run=run, now=now, kind=kind, full=full, kept={entity_of_root[root]: shape[root] for root, _ in clusters
                                                        if entity_of_root[root] in taken},
                                retired={old: (successors[old].most_common(1)[0][0] if successors.get(old) else None)
                                         for old in old_entities - taken})
@@ -214,6 +233,13 @@ def clusters_store(*, run: LinkRun, result: KindResult, scope: Iterable[int] | N
 def _in_batches(queryset, field: str, values: list, columns: tuple):
     for start in range(0, len(values), 900):
         yield from queryset.filter(**{f"{field}__in": values[start:start + 900]}).values_list(*columns)
+
+
+def _mostly_in(counts: dict[int, int] | None) -> int | None:
+    """The entity holding most of an identity's records before (the first such, on a tie)."""
+    if not counts:
+        return None
+    return max(counts.items(), key=lambda item: item[1])[0]
 
 
 def _links_store(*, run, kind, snapshot: Snapshot, clusters, entity_of_root, spanning, previous, full, now) -> set:
@@ -246,10 +272,7 @@ def _links_store(*, run, kind, snapshot: Snapshot, clusters, entity_of_root, spa
                 changed.update((old[1], entity_id))
             continue
         (left_force, left_ref), (right_force, right_ref) = keys[link.left], keys[link.right]
-        left_before = previous.get(link.left, Counter()).most_common(1)
-        right_before = previous.get(link.right, Counter()).most_common(1)
-        left_before = left_before[0][0] if left_before else None
-        right_before = right_before[0][0] if right_before else None
+        left_before, right_before = _mostly_in(previous.get(link.left)), _mostly_in(previous.get(link.right))
         joined_two = left_before is not None and right_before is not None and left_before != right_before
         to_create.append((entity_id, kind, left_force, left_ref, right_force, right_ref, link.how,
                           json.dumps(_evidence(link)), left_before if joined_two else None,
@@ -264,17 +287,46 @@ def _links_store(*, run, kind, snapshot: Snapshot, clusters, entity_of_root, spa
     return changed
 
 
-def _entities_update(*, run: LinkRun, now, kept: dict[int, tuple[list, int]], retired: dict[int, int | None]) -> int:
+def _stored_shapes(ids: list[int], *, kind: str, full: bool) -> Iterator[tuple]:
+    """(id, force codes, member count, active) of the entities `ids`, through a plain cursor:
+    at a million entities the ORM's per-row conversions cost more than the query. Force codes
+    come as the database holds them (JSON text on SQLite, a list on PostgreSQL)."""
+    # Only our own table's quoted name goes into the text; every value is a parameter.
+    select = f"SELECT id, force_codes, member_count, is_active FROM {connection.ops.quote_name(Entity._meta.db_table)}"  # noqa: S608  # nosec B608
+    with connection.cursor() as cursor:
+        if full:  # every entity of the kind: one scan, not a thousand lookups
+            cursor.execute(f"{select} WHERE kind = %s", [kind])
+            while batch := cursor.fetchmany(20_000):
+                yield from batch
+            return
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            cursor.execute(f"{select} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            yield from cursor.fetchall()
+
+
+def _entities_update(*, run: LinkRun, now, kind: str, full: bool, kept: dict[int, tuple[list, int]],
+                     retired: dict[int, int | None]) -> int:
     """Write the forces and member counts of the entities kept, where they changed, and retire
     the entities left empty. Grouped by value: one UPDATE per distinct change."""
     changes: dict[tuple, list[int]] = defaultdict(list)
-    ids = sorted(kept)
-    for start in range(0, len(ids), 900):
-        for pk, forces, count, active in Entity.objects.filter(pk__in=ids[start:start + 900]).values_list(
-                "pk", "force_codes", "member_count", "is_active"):
-            new_forces, new_count = kept[pk]
-            if (forces, count, active) != (new_forces, new_count, True):
-                changes[(tuple(new_forces), new_count)].append(pk)
+    encoded: dict[tuple, str] = {}
+    # On a first run every entity is new (none kept): nothing stored to compare.
+    for pk, forces, count, active in _stored_shapes(sorted(kept), kind=kind, full=full) if kept else ():
+        shape = kept.get(pk)
+        if shape is None:
+            continue
+        new_forces, new_count = shape
+        key = tuple(new_forces)
+        if isinstance(forces, str):  # JSON text: compared as written, not parsed
+            text = encoded.get(key)
+            if text is None:
+                text = encoded[key] = json.dumps(new_forces)
+            same_forces = forces == text
+        else:
+            same_forces = forces == new_forces
+        if not (same_forces and count == new_count and active):
+            changes[(key, new_count)].append(pk)
     for (forces, count), pks in changes.items():
         for start in range(0, len(pks), 900):
             Entity.objects.filter(pk__in=pks[start:start + 900]).update(

@@ -20,7 +20,8 @@ on disk), the content digest's record hashes (digest.py, on disk past 65,536 a s
 postcodes of one batch.
 Reference lookups (forces, councils, postcode districts) come from crossline.reference.lookups,
 which holds the tables in memory; postcodes are located a batch of RECORD_BATCH records at a
-time, so a return costs a query per batch however many rows it has.
+time, so a return costs a query per batch however many rows it has (and none past the first
+where the postcode directory is not loaded: each district is then worked out once).
 """
 
 import gc
@@ -34,7 +35,7 @@ from typing import BinaryIO
 from django.utils import timezone
 
 from crossline.reference import lookups
-from crossline.reference.models import PoliceForce
+from crossline.reference.models import PoliceForce, Postcode
 from crossline.returns import format as fmt
 from crossline.returns.digest import ContentDigest
 from crossline.returns.normalise import NotValid, PncId, age_on, split_multi
@@ -155,6 +156,8 @@ class _Validation:
         self.batch: list[ValidatedRecord] = []
         self.uses: list[tuple[str, int, str, str, ValidatedRecord | None]] = []
         self.located: dict = {}  # postcode -> lookups.PostcodeLocation, for the batches to come
+        self.directory_loaded: bool | None = None  # whether the postcode directory has any postcode
+        self.districts: dict = {}  # district -> its lookups.PostcodeLocation, when it has none
         self.postcode_warnings: list[tuple] = []
         self.postcode_warnings_total = 0
         self.lookups_cache: dict = {}  # (kind, text) -> force, area or council, for the whole return
@@ -502,7 +505,7 @@ class _Validation:
             located.clear()
         missing = {use[3] for use in self.uses if use[3] not in located}
         if missing:  # normalise_postcode's canonical forms, as the validator made them
-            located.update(lookups.locate_postcodes(missing, canonical=True))
+            located.update(self._locate(missing))
         unknown, ambiguous = lookups.Confidence.UNKNOWN, lookups.Confidence.AMBIGUOUS
         for sheet, row_number, name, postcode, record in self.uses:
             location = located[postcode]
@@ -521,6 +524,32 @@ class _Validation:
                     "this postcode is not in the postcode directory, so its force area is uncertain."),
                     "ambiguous_postcode")
         self.uses.clear()
+
+    def _locate(self, postcodes: set[str]) -> dict:
+        """Where each postcode is (lookups.locate_postcodes). A deployment that has not loaded the
+        postcode directory places every postcode by its district, as locate_postcodes would after
+        finding none in the directory: so ask the directory once a return whether it holds any
+        postcode, and if not, work out each district once instead of a query per batch."""
+        if self.directory_loaded is None:
+            self.directory_loaded = Postcode.objects.exists()
+        if self.directory_loaded:
+            return lookups.locate_postcodes(postcodes, canonical=True)
+        by_district = self.districts
+        located = {}
+        for postcode in postcodes:
+            district = postcode.split(" ")[0]
+            place = by_district.get(district)
+            if place is None:  # a bare district is placed as a postcode the directory does not have
+                place = lookups.locate_postcodes([district])[district]
+                if place.district != district:  # not read as a district on its own: ask as it is
+                    place = lookups.locate_postcodes([postcode], canonical=True)[postcode]
+                if len(by_district) >= LOCATED_POSTCODES_KEPT:  # a real return names a few hundred
+                    by_district.clear()
+                by_district[district] = place
+            located[postcode] = lookups.PostcodeLocation(
+                postcode, place.district, place.police_force, place.local_authority, place.confidence,
+                place.shares, place.terminated)
+        return located
 
     def _postcode_warning(self, *warning) -> None:
         self.postcode_warnings_total += 1

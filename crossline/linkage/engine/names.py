@@ -53,9 +53,12 @@ _LINE_WORD = re.compile(r"(?:^|\s)(?:line|deal line|phone)$")
 
 
 def brand_key(line_name: str) -> str | None:
-    """A line's brand: "JAY LINE", "Jay line" and "jay" are one brand."""
+    """A line's brand: "JAY LINE", "Jay line", "jay phone line" and "jay" are one brand. The
+    generic words come off until none is left at the end, so a key is its own key and a name
+    of generic words only ("PHONE LINE", "phone") names no brand."""
     key = name_key(line_name or "")
-    key = _LINE_WORD.sub("", key).strip()
+    while (shorter := _LINE_WORD.sub("", key).strip()) != key:
+        key = shorter
     return key or None
 
 

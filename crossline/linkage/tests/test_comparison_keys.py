@@ -19,6 +19,10 @@ def test_nicknames_share_their_family_s_key():
 def test_a_line_s_brand_is_its_name_without_line():
     assert brand_key("JAY LINE") == brand_key("Jay line") == brand_key("jay") == "jay"
     assert brand_key("Line") is None and brand_key("") is None
+    # Generic words only name no brand, however many: otherwise "PHONE LINE" would be brand
+    # "phone" while "phone" is none, and two forces' records of one line would not meet.
+    assert brand_key("PHONE LINE") is None and brand_key("phone") is None
+    assert brand_key("Jay phone line") == "jay"
 
 
 def test_addresses_compare_whatever_their_abbreviations_case_and_commas():

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 import pytest
 
+from crossline.reference import lookups
+from crossline.reference.models import Postcode
 from crossline.returns import validate
 from crossline.returns.readers import CellError, Formula, MemorySource
 from crossline.returns.tests.builders import (
@@ -434,6 +436,38 @@ def test_an_adult_marked_under_18_gets_a_warning():
     doc["people"][1].update({"vulnerable": "Y", "vulnerability_factors": "under_18"})
     [warning] = check(doc).warnings
     assert warning.code == "adult_under_18" and "36" in warning.message
+
+
+
+# --- where postcodes are ----------------------------------------------------------------------
+def _placed_postcodes() -> dict[str, object]:
+    doc = sample_return()
+    doc["people"][1]["postcode"] = "ZE1 0AA"  # a district the reference data does not have
+    doc["vehicles"] = []
+    doc["events"][0]["location_ref"] = "WY-A-8"
+    doc["locations"].append({**doc["locations"][0], "location_ref": "WY-A-8", "postcode": "B45 8AA"})  # split
+    result = check(doc)
+    assert result.ok, [str(issue) for issue in result.errors]
+    return {record.values["postcode"]: record.derived["postcode_location"]
+            for sheet in ("people", "locations") for record in result.validated.records[sheet]}
+
+
+def test_postcodes_are_placed_as_the_reference_look_up_places_them():
+    # Without the postcode directory the validator works each district out once, not a query a
+    # batch: the places must be exactly those lookups.locate_postcodes gives.
+    placed = _placed_postcodes()
+    assert set(placed) == {"LS1 4AP", "ZE1 0AA", "LS9 8AB", "B45 8AA"}
+    assert placed == lookups.locate_postcodes(placed, canonical=True)
+    assert {postcode: str(place.confidence) for postcode, place in placed.items()} == {
+        "LS1 4AP": "district", "ZE1 0AA": "unknown", "LS9 8AB": "district", "B45 8AA": "ambiguous"}
+
+
+def test_a_postcode_in_the_directory_is_placed_exactly():
+    Postcode.objects.create(postcode="LS9 8AB", police_force_id="E23000009", local_authority=None)
+    placed = _placed_postcodes()
+    assert placed == lookups.locate_postcodes(placed, canonical=True)
+    assert (placed["LS9 8AB"].confidence, placed["LS9 8AB"].police_force.code) == ("exact", "E23000009")
+    assert placed["LS1 4AP"].confidence == "district"
 
 
 # --- all at once ----------------------------------------------------------------------------
