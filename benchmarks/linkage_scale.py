@@ -189,24 +189,30 @@ def store(records, *, period_end: date, forces: list[str], tag: str) -> list[int
 
 
 # --- one size -----------------------------------------------------------------------------------
-def raw_splink(model: dict, truth: dict[str, int], threshold: float) -> dict:
-    """Splink alone on the same profiles: predict and cluster, nothing else."""
+def splink_clusters(model: dict, table, threshold: float):
+    """Splink alone: the profiles predicted at 0.5 and clustered at `threshold`; (identity, cluster_id)."""
     from splink import DuckDBAPI, Linker
 
-    from crossline.linkage.engine import people
-    from crossline.linkage.engine.records import snapshot_load
     from crossline.linkage.engine.splink_run import prior_for
 
-    snapshot = snapshot_load("person")
-    table = people.profile_table(people.profile_rows(snapshot))
-    started, cpu = time.perf_counter(), time.process_time()
-    db_api = DuckDBAPI()
-    frame = db_api.register(table, dataset_display_name="profiles")
+    frame = DuckDBAPI().register(table, dataset_display_name="profiles")
     linker = Linker(frame, prior_for(model, table.num_rows))
     predictions = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold)
-    rows = clusters.as_pyarrow_table().select(["identity", "cluster_id"]).to_pylist()
+    return clusters.as_pyarrow_table().select(["identity", "cluster_id"])
+
+
+def raw_splink(model: dict, truth: dict[str, int], threshold: float) -> dict:
+    """Splink alone on the same profiles: predict and cluster, nothing else."""
+
+    from crossline.linkage.engine import people
+    from crossline.linkage.engine.records import snapshot_load
+
+    snapshot = snapshot_load("person")
+    table = people.profile_table(people.profile_rows(snapshot))
+    started, cpu = time.perf_counter(), time.process_time()
+    rows = splink_clusters(model, table, threshold).to_pylist()
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     keys = snapshot.keys
     found = {keys[row["identity"]][1]: str(row["cluster_id"]) for row in rows}
@@ -220,22 +226,14 @@ def raw_splink_db_to_db(model: dict, truth: dict[str, int], threshold: float) ->
     does beyond this (identifier links, the frequency rule, decisions, entities that keep their
     numbers, links, the review queue, forces' feedback) is what the ratio against it measures."""
     from django.db import connection, transaction
-    from splink import DuckDBAPI, Linker
 
     from crossline.linkage.engine import people
     from crossline.linkage.engine.records import snapshot_load
-    from crossline.linkage.engine.splink_run import prior_for
 
     started, cpu = time.perf_counter(), time.process_time()
     snapshot = snapshot_load("person")
     table = people.profile_table(people.profile_rows(snapshot))
-    db_api = DuckDBAPI()
-    frame = db_api.register(table, dataset_display_name="profiles")
-    linker = Linker(frame, prior_for(model, table.num_rows))
-    predictions = linker.inference.predict(threshold_match_probability=0.5, warning_mode="never")
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        predictions, threshold_match_probability=threshold)
-    clustered = clusters.as_pyarrow_table().select(["identity", "cluster_id"])
+    clustered = splink_clusters(model, table, threshold)
     cluster_of = dict(zip(clustered.column("identity").to_pylist(), clustered.column("cluster_id").to_pylist(),
                           strict=True))
     rows = [(record.pk, str(cluster_of[record.identity])) for record in snapshot.records]
