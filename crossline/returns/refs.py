@@ -117,9 +117,18 @@ class SheetRefs:
         if self.view is not None:
             self.view.close()
         self.view = mmap.mmap(self.file.fileno(), 0, access=mmap.ACCESS_READ)
-        # Two sorted runs: sorted() merges them in C, in one pass.
+        # Merged into a new array a stretch at a time: sorted() over the two would make a Python
+        # int of every key held (about 36 bytes each, for a moment), and that transient was the
+        # largest thing a big return's memory grew by. Each stretch of old keys is copied in C.
         added.sort()
-        keys = self.keys = array("q", sorted(self.keys + array("q", added)))
+        old, keys, start = self.keys, array("q"), 0
+        for key in added:
+            end = bisect_left(old, key, start)
+            keys += old[start:end]
+            keys.append(key)
+            start = end
+        keys += old[start:]
+        self.keys = keys
         self.recent = {}
         bits = (len(keys) // _PER_BUCKET).bit_length()
         self.shift = 32 - bits

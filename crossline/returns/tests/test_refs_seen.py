@@ -17,6 +17,7 @@ def test_refs_moved_to_disk_are_still_found_with_their_rows():
         assert seen.add("lines", f"WY-L-{number}", number + 2) is None
     lines = seen["lines"]
     assert len(lines.recent) <= 100 and len(lines) == 1_000 and len(lines.keys) >= 900
+    assert list(lines.keys) == sorted(lines.keys)  # each move merged its keys into the sorted index
     assert all(f"WY-L-{number}" in lines for number in range(1_000))
     assert "WY-L-1000" not in lines and "WY-L-" not in lines and "" not in lines
     # Used again: the row of its first use, and the first use is kept.
