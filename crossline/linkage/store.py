@@ -20,7 +20,7 @@ from crossline.linkage.engine.clustering import Link
 from crossline.linkage.engine.records import Key, Snapshot
 from crossline.linkage.engine.resolve import KindResult
 from crossline.linkage.models import Entity, EntityLink, EntityMember, LinkHow, LinkRun
-from crossline.returns.bulk import Table, write_rows
+from crossline.returns.bulk import Table, indexes_built_after, write_rows
 
 BATCH = 5_000
 # A first run creates an entity, a member and a link per record or so: millions of rows, written
@@ -197,7 +197,8 @@ def clusters_store(*, run: LinkRun, result: KindResult, scope: Iterable[int] | N
                     moves[(entity_id, how)].append(old[0])
     # In record order: the (kind, record) unique index then grows at its end, page by page.
     to_create.sort(key=lambda row: row[2])
-    added = write_rows(MEMBERS, to_create)
+    with indexes_built_after(EntityMember, adding=len(to_create)):
+        added = write_rows(MEMBERS, to_create)
     del to_create[:]
     # Grouped by destination: one UPDATE per (entity, how) rather than a CASE per row.
     for (entity_id, how), member_ids in moves.items():
@@ -283,7 +284,8 @@ def _links_store(*, run, kind, snapshot: Snapshot, clusters, entity_of_root, spa
     for entity_id, link_ids in moved.items():
         for start in range(0, len(link_ids), 900):
             EntityLink.objects.filter(id__in=link_ids[start:start + 900]).update(entity_id=entity_id)
-    write_rows(LINKS, to_create)
+    with indexes_built_after(EntityLink, adding=len(to_create)):
+        write_rows(LINKS, to_create)
     return changed
 
 

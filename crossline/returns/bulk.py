@@ -20,15 +20,17 @@ import pickle  # nosec B403
 import struct
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from queue import Queue
 from typing import BinaryIO
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.sql import InsertQuery
 from psycopg import sql
 from psycopg.copy import QueuedLibpqWriter
 
 BATCH = 2_000
+INDEXES_REBUILT_FROM = 50_000  # rows added at once; below this, rebuilding costs more than it saves
 COPY_BUFFERS_QUEUED = 64  # of about 32 KB each, waiting for the thread that sends them
 _FRAME = struct.Struct("<cI")  # how a spilled batch was written, and its length in bytes
 _MARSHAL, _PICKLE = b"m", b"p"
@@ -111,6 +113,45 @@ def _insert_statement(table: Table) -> str:
     query.insert_values(table.fields, [table.model()])
     [(statement, _)] = query.get_compiler(connection=connection).as_sql()
     return statement
+
+
+@contextmanager
+def indexes_built_after(model: type[models.Model], *, adding: int) -> Iterator[None]:
+    """On SQLite, when the caller is about to add more rows to `model`'s table than it holds,
+    drop the table's non-unique indexes and build them again once the rows are in: SQLite then
+    builds each from sorted keys in one pass, rather than placing every row's key at a random
+    page of a B-tree larger than its cache (a million members: 18.0 s with the indexes kept,
+    10.9 s dropped and built again, measured alone on this project's 2-core machine). Call inside the transaction that adds the rows: SQLite's schema changes
+    are transactional, so a rollback or a killed process leaves the indexes as they were, and
+    other connections (WAL) go on reading with them until the commit. Unique indexes stay, so
+    every row is checked as it goes in. On PostgreSQL nothing is done: COPY is fast there, and
+    dropping an index would lock the table against readers until the commit."""
+    if connection.vendor != "sqlite" or adding < INDEXES_REBUILT_FROM:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("Indexes are rebuilt only inside the transaction that adds the rows.")
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        # Every name below is our own table's, read from SQLite's catalogue; no value is user data.
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608  # nosec B608
+        (held,) = cursor.fetchone()
+        if adding <= held:
+            indexes = []
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS "
+                           "NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'", [table])
+            indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    except BaseException:
+        transaction.set_rollback(True)  # the indexes come back with everything else
+        raise
+    with connection.cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(definition)
 
 
 class Spill:
