@@ -121,11 +121,13 @@ def indexes_built_after(model: type[models.Model], *, adding: int) -> Iterator[N
     drop the table's non-unique indexes and build them again once the rows are in: SQLite then
     builds each from sorted keys in one pass, rather than placing every row's key at a random
     page of a B-tree larger than its cache (a million members: 18.0 s with the indexes kept,
-    10.9 s dropped and built again, measured alone on this project's 2-core machine). Call inside the transaction that adds the rows: SQLite's schema changes
-    are transactional, so a rollback or a killed process leaves the indexes as they were, and
-    other connections (WAL) go on reading with them until the commit. Unique indexes stay, so
-    every row is checked as it goes in. On PostgreSQL nothing is done: COPY is fast there, and
-    dropping an index would lock the table against readers until the commit."""
+    10.9 s dropped and built again, measured alone on this project's 2-core machine).
+
+    Call inside the transaction that adds the rows: SQLite's schema changes are transactional,
+    so a rollback or a killed process leaves the indexes as they were, and other connections
+    (WAL) go on reading with them until the commit. Unique indexes stay, so every row is checked
+    as it goes in. On PostgreSQL nothing is done: COPY is fast there, and dropping an index would
+    lock the table against readers until the commit."""
     if connection.vendor != "sqlite" or adding < INDEXES_REBUILT_FROM:
         yield
         return
